@@ -1,0 +1,178 @@
+"""The run: scripts -> units (metadata, language, variants) -> one nlp.pipe per language ->
+rules -> findings, de-duplicated across variants and filtered by suppressions."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import kinds, nlp, samples, suppress, variants
+from .frontmatter import default_jurisdiction, language
+from .kinds import Unit
+from .messages import say
+from .model import SEVERITY_RANK, Finding, Seq, Slot, Span, Text, finding_at
+from .packs import Pack, Rule
+from .template import Loader, Script, TemplateProblem
+
+META_DEFAULTS = {"audience": "debtor", "channel": "call", "first_contact": False,
+                 "time_barred": False}
+
+
+@dataclass
+class Options:
+    max_variants: int = 64
+    context: dict | None = None            # values for slots (--context)
+    models: dict[str, str] = field(default_factory=dict)   # language -> trained pipeline
+    select: list[str] = field(default_factory=list)        # rule ids or categories to keep
+    ignore: list[str] = field(default_factory=list)        # rule ids or categories to drop
+    severity: dict[str, str] = field(default_factory=dict)  # rule id -> severity override
+    defaults: list[tuple[str, dict]] = field(default_factory=list)  # (path glob, meta)
+
+
+def _texts(node) -> list[str]:
+    if isinstance(node, Text):
+        return [node.text]
+    if isinstance(node, Seq):
+        return [t for item in node.items for t in _texts(item)]
+    if hasattr(node, "branches"):
+        return [t for b in node.branches for t in _texts(b.body)]
+    if hasattr(node, "body"):
+        return _texts(node.body)
+    return []
+
+
+def effective_meta(script: Script, options: Options) -> dict:
+    """Front matter over configured defaults over built-in defaults; locale detected if absent."""
+    from fnmatch import fnmatch
+
+    meta = dict(META_DEFAULTS)
+    for pattern, values in options.defaults:
+        if fnmatch(script.source.path, pattern):
+            meta.update(values)
+    meta.update(script.meta.values)
+    if not meta.get("locale"):
+        meta["locale"] = "zh-CN" if nlp.detect_language("".join(_texts(script.tree))) == "zh" \
+            else "en-US"
+    if not meta.get("jurisdiction"):
+        meta["jurisdiction"] = default_jurisdiction(meta["locale"])
+    return meta
+
+
+def problem_finding(problem: TemplateProblem, lang: str, sources: dict) -> Finding:
+    source = sources.get(problem.path)
+    line = max(problem.line, 1)
+    f = Finding(rule="template-error", category="template-error", severity="error",
+                message=say("template-error", lang, detail=problem.message),
+                path=problem.path, line=line, column=1, end_line=line, end_column=1,
+                suggestion=say("template-error-suggestion", lang))
+    if source is not None and line <= len(source.line_starts):
+        text = source.line_text(line)
+        f.excerpt, f.end_column = text.strip(), len(text) + 1
+    return f
+
+
+class Engine:
+    def __init__(self, packs: list[Pack], options: Options | None = None,
+                 loader: Loader | None = None):
+        self.packs = packs
+        self.options = options or Options()
+        self.loader = loader or Loader([])
+        self.variant_count: dict[str, int] = {}
+
+    def rules_for(self, meta: dict) -> list[Rule]:
+        lang = language(meta.get("locale"))
+        chosen = []
+        for pack in self.packs:
+            if not pack.applies_to(lang, meta.get("jurisdiction")):
+                continue
+            for rule in pack.rules:
+                if self._selected(rule) and kinds.applies(rule, meta):
+                    chosen.append(rule)
+        return chosen
+
+    def _selected(self, rule: Rule) -> bool:
+        keys = {rule.id, rule.category, rule.pack.name}
+        if self.options.select and not keys & set(self.options.select):
+            return False
+        return not keys & set(self.options.ignore)
+
+    def prepare(self, script: Script, meta: dict | None = None) -> tuple[Unit, list[Finding]]:
+        """Metadata, language and variants of a script; findings about the template itself."""
+        meta = meta if meta is not None else effective_meta(script, self.options)
+        lang = language(meta.get("locale")) or "en"
+        context = self.options.context
+
+        def render(slot: Slot) -> str:
+            return slot.value if slot.value is not None else \
+                samples.sample(slot.variables, lang, context)
+
+        found, unchecked = variants.build(script.tree, render, self.options.max_variants)
+        unit = Unit(script, meta, lang, found, model=self.options.models.get(lang))
+        self.variant_count[script.source.path] = len(found)
+        notes = [problem_finding(p, lang, self._sources(script)) for p in script.problems]
+        for choice, branch in unchecked:
+            span = Span(choice.span.source, choice.span.start, choice.span.end)
+            notes.append(finding_at(
+                span, rule="unchecked-branch", category="template-error", severity="info",
+                message=say("unchecked-branch", lang, condition=branch.condition,
+                            line=branch.line, cap=self.options.max_variants)))
+        return unit, notes
+
+    def _sources(self, script: Script) -> dict:
+        sources = {script.source.path: script.source}
+        for path in script.uses:
+            try:
+                sources[path] = self.loader.load(path).source
+            except TemplateProblem:
+                pass
+        for problem in script.problems:
+            if problem.path not in sources:
+                try:
+                    sources[problem.path] = self.loader.load(problem.path).source
+                except TemplateProblem:
+                    pass
+        return sources
+
+    def parse(self, units: list[Unit]) -> None:
+        """All variants of all units through one nlp.pipe per language."""
+        by_lang: dict[tuple[str, str | None], list[Unit]] = {}
+        for unit in units:
+            by_lang.setdefault((unit.lang, unit.model), []).append(unit)
+        for (lang, model), group in by_lang.items():
+            texts = [v.text for u in group for v in u.variants]
+            docs = iter(nlp.parse(texts, lang, model))
+            for unit in group:
+                unit.docs = [next(docs) for _ in unit.variants]
+
+    def findings(self, unit: Unit, rules: list[Rule] | None = None) -> list[Finding]:
+        rules = self.rules_for(unit.meta) if rules is None else rules
+        out: list[Finding] = []
+        for rule in rules:
+            for f in kinds.run(rule, unit):
+                if rule.id in self.options.severity:
+                    f.severity = self.options.severity[rule.id]
+                out.append(f)
+        return out
+
+    def check(self, scripts: list[Script]) -> list[Finding]:
+        prepared = [self.prepare(s) for s in scripts]
+        units = [u for u, _ in prepared]
+        self.parse(units)
+        results: list[Finding] = []
+        for unit, notes in prepared:
+            found = notes + self.findings(unit)
+            found = suppress.apply(found, unit, self.loader)
+            results.extend(found)
+        return dedupe(results)
+
+
+def dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule and source span, whatever number of variants reached it."""
+    seen: dict[tuple, Finding] = {}
+    for f in findings:
+        key = (f.rule, f.path, f.line, f.column, f.end_line, f.end_column)
+        if key not in seen:
+            seen[key] = f
+    return sorted(seen.values(), key=Finding.sort_key)
+
+
+def failing(findings: list[Finding], fail_on: str) -> bool:
+    return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in findings)

@@ -1,0 +1,210 @@
+"""Matchers: the ways a rule can find text in a processed document.
+
+Chinese phrases are matched on characters, so a phrase matches however jieba segments it;
+English phrases are matched word by word on lemma or lower case, so `arrest` finds
+"arrested". Regular expressions run with a time limit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+REGEX_TIMEOUT = 1.0  # seconds per sentence
+
+
+class RegexTimeout(Exception):
+    def __init__(self, pattern: str):
+        super().__init__(f"regular expression {pattern!r} took longer than "
+                         f"{REGEX_TIMEOUT:g}s on one sentence and was stopped; "
+                         f"simplify it (nested repeats like (a+)+ backtrack without end)")
+        self.pattern = pattern
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int    # character offsets in doc.text
+    end: int
+    tok: int      # token indices [tok, tok_end)
+    tok_end: int
+
+
+def token_of(doc: Doc, char: int) -> int:
+    """Index of the token holding a character (cached per document)."""
+    table = doc.user_data.get("char_token")
+    if table is None:
+        table = [0] * (len(doc.text) + 1)
+        for tok in doc:  # a token's trailing whitespace belongs to it: together they tile the text
+            for i in range(tok.idx, tok.idx + len(tok.text_with_ws)):
+                table[i] = tok.i
+        table[-1] = len(doc) - 1 if len(doc) else 0
+        doc.user_data["char_token"] = table
+    return table[min(char, len(table) - 1)]
+
+
+def sentence_of(doc: Doc, tok: int) -> int:
+    table = doc.user_data.get("tok_sent")
+    if table is None:
+        table = [0] * len(doc)
+        for n, sent in enumerate(doc.sents):
+            for i in range(sent.start, sent.end):
+                table[i] = n
+        doc.user_data["tok_sent"] = table
+    return table[tok] if table else 0
+
+
+def char_hit(doc: Doc, start: int, end: int) -> Hit:
+    return Hit(start, end, token_of(doc, start), token_of(doc, max(end - 1, start)) + 1)
+
+
+def tok_hit(doc: Doc, tok: int, tok_end: int) -> Hit:
+    last = doc[tok_end - 1]
+    return Hit(doc[tok].idx, last.idx + len(last.text), tok, tok_end)
+
+
+class Phrases:
+    """A list of phrases, matched as the script's language reads them."""
+
+    def __init__(self, phrases: list[str], lang: str, nlp):
+        self.lang = lang
+        self.needles = [p.lower() for p in phrases if p.strip()]
+        self.words: list[list[tuple[str, str]]] = []
+        if lang != "zh":
+            for doc in nlp.pipe(self.needles):
+                words = [(t.lower_, t._.lem) for t in doc if not t.is_space]
+                if words:
+                    self.words.append(words)
+
+    def find(self, doc: Doc) -> list[Hit]:
+        if self.lang == "zh":
+            text = doc.text.lower()
+            hits = []
+            for needle in self.needles:
+                at = text.find(needle)
+                while at >= 0:
+                    hits.append(char_hit(doc, at, at + len(needle)))
+                    at = text.find(needle, at + 1)
+            return hits
+        hits = []
+        for words in self.words:
+            first_low, first_lem = words[0]
+            for tok in doc:
+                if tok.lower_ != first_low and tok._.lem != first_lem:
+                    continue
+                end = tok.i + len(words)
+                if end > len(doc):
+                    continue
+                if all(doc[tok.i + k].lower_ == low or doc[tok.i + k]._.lem == lem
+                       for k, (low, lem) in enumerate(words)):
+                    hits.append(tok_hit(doc, tok.i, end))
+        return hits
+
+
+class Exact:
+    def __init__(self, strings: list[str]):
+        self.strings = strings
+
+    def find(self, doc: Doc) -> list[Hit]:
+        hits = []
+        for s in self.strings:
+            at = doc.text.find(s)
+            while at >= 0:
+                hits.append(char_hit(doc, at, at + len(s)))
+                at = doc.text.find(s, at + 1)
+        return hits
+
+
+class Regex:
+    def __init__(self, patterns: list[str]):
+        self.patterns = [(p, regex.compile(p)) for p in patterns]
+
+    def find(self, doc: Doc) -> list[Hit]:
+        hits = []
+        for source, pattern in self.patterns:
+            for sent in doc.sents:
+                try:
+                    for m in pattern.finditer(sent.text, timeout=REGEX_TIMEOUT):
+                        if m.end() > m.start():
+                            hits.append(char_hit(doc, sent.start_char + m.start(),
+                                                 sent.start_char + m.end()))
+                except TimeoutError:
+                    raise RegexTimeout(source) from None
+        return hits
+
+
+def _lemma_keys(pattern: list[dict]) -> list[dict]:
+    """LEMMA in a token pattern reads our lower-case lemma, so it works on blank pipelines."""
+    out = []
+    for token in pattern:
+        token = dict(token)
+        if "LEMMA" in token:
+            value = token.pop("LEMMA")
+            if isinstance(value, dict):
+                value = {k: [v.lower() for v in vs] if isinstance(vs, list) else vs
+                         for k, vs in value.items()}
+            elif isinstance(value, str):
+                value = value.lower()
+            token["_"] = {**token.get("_", {}), "lem": value}
+        out.append(token)
+    return out
+
+
+class Tokens:
+    def __init__(self, patterns: list[list[dict]], nlp):
+        self.matcher = Matcher(nlp.vocab)
+        self.matcher.add("p", [_lemma_keys(p) for p in patterns])
+
+    def find(self, doc: Doc) -> list[Hit]:
+        return [tok_hit(doc, start, end) for _, start, end in self.matcher(doc)]
+
+
+class Near:
+    """A phrase of `a` within N tokens of a phrase of `b`, in one sentence."""
+
+    def __init__(self, spec: dict, lang: str, nlp):
+        self.a = Phrases(spec["a"], lang, nlp)
+        self.b = Phrases(spec["b"], lang, nlp)
+        self.within = int(spec.get("within", 8))
+        self.ordered = bool(spec.get("ordered", False))
+
+    def find(self, doc: Doc) -> list[Hit]:
+        hits = []
+        bs = self.b.find(doc)
+        for a in self.a.find(doc):
+            for b in bs:
+                if sentence_of(doc, a.tok) != sentence_of(doc, b.tok):
+                    continue
+                if self.ordered and b.start < a.end:
+                    continue
+                if (a.start < b.end and b.start < a.end):
+                    continue  # the same words: not two things near each other
+                gap = max(b.tok - a.tok_end, a.tok - b.tok_end, 0)
+                if gap <= self.within:
+                    start, end = min(a.start, b.start), max(a.end, b.end)
+                    hits.append(Hit(start, end, min(a.tok, b.tok), max(a.tok_end, b.tok_end)))
+        return hits
+
+
+def compile_match(alternatives: list[dict], lang: str, nlp) -> list:
+    """The matchers of a rule's `match` (or `before`) list."""
+    out = []
+    for alt in alternatives:
+        if "phrases" in alt:
+            out.append(Phrases(list(alt["phrases"]), lang, nlp))
+        elif "exact" in alt:
+            out.append(Exact(list(alt["exact"])))
+        elif "regex" in alt:
+            out.append(Regex(list(alt["regex"])))
+        elif "tokens" in alt:
+            out.append(Tokens([list(p) for p in alt["tokens"]], nlp))
+        elif "near" in alt:
+            out.append(Near(alt["near"], lang, nlp))
+    return out
+
+
+def find_all(matchers: list, doc: Doc) -> list[Hit]:
+    """Hits of any alternative, each span once, in text order."""
+    found = {(h.start, h.end): h for m in matchers for h in m.find(doc)}
+    return [found[k] for k in sorted(found)]

@@ -1,0 +1,191 @@
+"""spaCy pipelines, one per language, built once per process.
+
+Blank `zh` uses the jieba segmenter; blank `en` uses the lookup lemmatizer from
+spacy-lookups-data. Both get a sentencizer that knows Chinese punctuation and a component
+that marks, on every token, what the rules need to know about its context:
+`token._.negated` (inside the scope of a negator in its clause), `token._.quoted` (inside
+quoted speech or a [stage direction]) and `token._.lem` (a lower-case lemma). A trained
+pipeline, when the user names an installed one, replaces the blank one.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+SENTENCE_END = ["。", "！", "？", "!", "?", ".", "；", ";", "…", "\n"]
+
+NEGATORS = {
+    "zh": {"不", "没", "没有", "别", "未", "无", "勿", "莫", "绝不", "决不", "不会", "不要", "不能",
+           "不得", "不可", "不再", "不用", "无需", "无须", "请勿", "禁止", "严禁", "切勿", "从不",
+           "从未", "并不", "并未", "并非", "未曾", "不必", "别再", "不至于", "绝对不会", "也不会",
+           "不是", "从来不", "永远不会", "决不会", "绝不会"},
+    "en": {"not", "n't", "never", "no", "cannot", "nobody", "nothing", "neither", "nor",
+           "without", "none"},
+}
+# words that end a negator's scope: the consequence of a condition, a contrast, a new clause
+SCOPE_ENDS = {
+    "zh": ("就", "否则", "不然", "要不", "那么", "那就", "的话", "但", "但是", "可是", "而是", "只是",
+           "而且", "还会", "才"),
+    "en": {"but", "or", "if", "unless", "otherwise", "then", "because", "so", "until", "when",
+           "before", "after", "instead", "however", "while"},
+}
+PRONOUNS = {
+    "zh": {"我", "我们", "你", "您", "你们", "他", "她", "他们", "她们", "咱们"},
+    "en": {"i", "we", "you", "he", "she", "they", "it"},
+}
+# a pronoun followed by one of these starts a new clause ("if you don't pay *we will* ...")
+AUXILIARIES = {
+    "zh": {"会", "就", "要", "将", "马上", "可以", "都", "一定", "肯定", "立刻", "也", "必须", "得",
+           "已经", "只能", "会让", "将会"},
+    "en": {"will", "'ll", "would", "'d", "can", "could", "may", "might", "must", "shall",
+           "should", "am", "are", "is", "was", "were", "'re", "'s", "'m", "have", "has", "had",
+           "'ve", "do", "does", "did", "wo", "ca", "need", "want", "are"},
+}
+MAX_SCOPE = 12
+QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "[": "]", "﹁": "﹂"}
+CLAUSE_PUNCT = set("，,。.！!？?；;：:…—")
+
+_pipelines: dict[tuple[str, str | None], Language] = {}
+
+
+def _extensions() -> None:
+    for name, default in (("negated", False), ("quoted", False), ("lem", "")):
+        if not Token.has_extension(name):
+            Token.set_extension(name, default=default)
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of quoted speech and [stage directions]: not the agent's words."""
+    ranges: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    straight = -1
+    for i, ch in enumerate(text):
+        if ch == '"':
+            if straight < 0:
+                straight = i
+            else:
+                ranges.append((straight, i + 1))
+                straight = -1
+        elif ch in QUOTE_PAIRS:
+            stack.append((QUOTE_PAIRS[ch], i))
+        elif stack and ch == stack[-1][0]:
+            _, start = stack.pop()
+            if not stack:
+                ranges.append((start, i + 1))
+        elif ch == "\n":  # quotes do not run past the end of a line
+            if straight >= 0:
+                straight = -1
+            if stack:
+                stack.clear()
+    return ranges
+
+
+@Language.factory("scriptcheck_context")
+def make_context(nlp: Language, name: str) -> "ContextMarker":
+    return ContextMarker(nlp)
+
+
+class ContextMarker:
+    """Sets `lem`, `quoted` and `negated` on every token."""
+
+    def __init__(self, nlp: Language):
+        self.nlp = nlp
+        self.lang = "zh" if nlp.lang == "zh" else "en"
+
+    def _table(self):
+        if "lemmatizer" not in self.nlp.pipe_names:
+            return None
+        lookups = getattr(self.nlp.get_pipe("lemmatizer"), "lookups", None)
+        if lookups is None or not lookups.has_table("lemma_lookup"):
+            return None
+        return lookups.get_table("lemma_lookup")
+
+    def __call__(self, doc: Doc) -> Doc:
+        table = self._table() if self.lang == "en" else None
+        for tok in doc:
+            low = tok.text.lower()
+            lemma = tok.lemma_.lower() if tok.lemma_ and tok.lemma_ != tok.text else low
+            if table is not None and lemma == low:
+                # the lookup table is case-sensitive: "Arrested" should read as "arrest"
+                lemma = str(table.get(low, low)).lower()
+            tok._.lem = lemma
+        ranges = quoted_ranges(doc.text)
+        if ranges:
+            for tok in doc:
+                if any(a <= tok.idx < b for a, b in ranges):
+                    tok._.quoted = True
+        for sent in doc.sents:
+            _mark_negation(list(sent), self.lang)
+        return doc
+
+
+def is_negator(tok: Token, lang: str) -> bool:
+    return tok.text.lower() in NEGATORS[lang] or tok.dep_ == "neg"
+
+
+def _ends_scope(toks: list[Token], i: int, lang: str) -> bool:
+    text = toks[i].text.lower()
+    if lang == "zh":
+        if any(marker in text for marker in SCOPE_ENDS["zh"]):
+            return True
+    elif text in SCOPE_ENDS["en"]:
+        return True
+    if text in PRONOUNS[lang] and i + 1 < len(toks):
+        return toks[i + 1].text.lower() in AUXILIARIES[lang]
+    return False
+
+
+def _mark_negation(toks: list[Token], lang: str) -> None:
+    active, count = False, 0
+    for i, tok in enumerate(toks):
+        if tok.text in CLAUSE_PUNCT or tok.is_space or "\n" in tok.text:
+            active = False
+            continue
+        if active and _ends_scope(toks, i, lang):
+            active = False
+        if active:
+            tok._.negated = True
+            count += 1
+            if count >= MAX_SCOPE:
+                active = False
+        if is_negator(tok, lang):
+            active, count = True, 0
+
+
+def detect_language(text: str) -> str:
+    """`zh` when the text is mostly Han characters, else `en`."""
+    han = len(re.findall(r"[\u4e00-\u9fff]", text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return "zh" if han and han * 3 >= latin else "en"
+
+
+def pipeline(lang: str, model: str | None = None) -> Language:
+    """The pipeline for a language: a trained one if configured and installed, else blank."""
+    key = (lang, model)
+    if key in _pipelines:
+        return _pipelines[key]
+    _extensions()
+    if model:
+        nlp = spacy.load(model)
+    elif lang == "zh":
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    else:
+        nlp = spacy.blank(lang)
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    if not ({"parser", "senter", "sentencizer"} & set(nlp.pipe_names)):
+        nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_END})
+    nlp.add_pipe("scriptcheck_context", last=True)
+    _pipelines[key] = nlp
+    return nlp
+
+
+def parse(texts: list[str], lang: str, model: str | None = None) -> list[Doc]:
+    return list(pipeline(lang, model).pipe(texts))
