@@ -49,8 +49,8 @@ def effective_meta(script: Script, options: Options) -> dict:
             meta.update(values)
     meta.update(script.meta.values)
     if not meta.get("locale"):
-        meta["locale"] = "zh-CN" if nlp.detect_language("".join(_texts(script.tree))) == "zh" \
-            else "en-US"
+        said = "".join(_texts(script.tree)) or script.source.text  # a broken file has no tree
+        meta["locale"] = "zh-CN" if nlp.detect_language(said) == "zh" else "en-US"
     if not meta.get("jurisdiction"):
         meta["jurisdiction"] = default_jurisdiction(meta["locale"])
     return meta
@@ -60,7 +60,7 @@ def problem_finding(problem: TemplateProblem, lang: str, sources: dict) -> Findi
     source = sources.get(problem.path)
     line = max(problem.line, 1)
     f = Finding(rule="template-error", category="template-error", severity="error",
-                message=say("template-error", lang, detail=problem.message),
+                message=say("template-error", lang, detail=problem.message.rstrip(". ")),
                 path=problem.path, line=line, column=1, end_line=line, end_column=1,
                 suggestion=say("template-error-suggestion", lang))
     if source is not None and line <= len(source.line_starts):
@@ -168,7 +168,7 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per rule and source span, whatever number of variants reached it."""
     seen: dict[tuple, Finding] = {}
     for f in findings:
-        key = (f.rule, f.path, f.line, f.column, f.end_line, f.end_column)
+        key = (f.rule, f.path, f.line, f.column, f.end_line, f.end_column, f.message)
         if key not in seen:
             seen[key] = f
     return sorted(seen.values(), key=Finding.sort_key)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 _TEXTS = {
     "template-error": {
-        "zh": "模板无法分析：{detail}。请先修正模板，本文件的其余内容未能检查。",
-        "en": "The template cannot be analysed: {detail}. Fix it first; the rest of this file "
-              "was not checked.",
+        "zh": "模板无法完整分析：{detail}。修正之前，受影响的部分没有被检查。",
+        "en": "The template cannot be fully analysed: {detail}. Until it is fixed, the part "
+              "it affects is not checked.",
     },
     "template-error-suggestion": {
         "zh": "在编辑器中打开该行，检查 {{% %}} 标签是否成对、引用的文件名是否正确。",

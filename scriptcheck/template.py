@@ -284,7 +284,10 @@ class _Builder:
         elif isinstance(node, nodes.Include):
             target = self.load(node.template, parsed, "include") if not node.ignore_missing \
                 else self._optional(node, parsed)
-            if target:
+            if target and target.source.path in self.stack:
+                self.problem("include cycle: " + " -> ".join([*self.stack, target.source.path]),
+                             parsed, node)
+            elif target:
                 out.append(self.template(target))
         elif isinstance(node, (nodes.Import, nodes.FromImport, nodes.Macro)):
             self.bind(node, parsed, frame.scope)
@@ -448,8 +451,22 @@ def analyze(path: str, loader: Loader) -> Script:
             source = read_source(os.path.normpath(path))
         except (OSError, UnicodeDecodeError):
             pass
-        return Script(source, frontmatter.Meta(), Seq(), problems=[problem])
+        meta = _front_matter_only(loader.env, source) or frontmatter.Meta()
+        return Script(source, meta, Seq(), problems=[problem])
     return build(parsed, loader)
+
+
+def _front_matter_only(env: Environment, source: SourceFile) -> frontmatter.Meta | None:
+    """The front matter of a file that does not parse, so its error speaks its language."""
+    try:
+        for lineno, kind, value in env.lexer.tokeniter(source.text, source.path):
+            if kind == "comment":
+                return frontmatter.parse(value, lineno)
+            if kind not in ("comment_begin", "data") or (kind == "data" and value.strip()):
+                return None
+    except TemplateSyntaxError:
+        return None
+    return None
 
 
 def build(parsed: Parsed, loader: Loader) -> Script:

@@ -1,0 +1,78 @@
+"""Shared helpers: write templates into a temporary folder and check them."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scriptcheck import cli, runner
+from scriptcheck.config import Config
+from scriptcheck.engine import Options
+
+HERE = Path(__file__).parent
+MINI_PACKS = [str(HERE / "fixtures" / "packs" / "mini-zh.yaml"),
+              str(HERE / "fixtures" / "packs" / "mini-en.yaml")]
+SHARED = HERE.parent.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+ZH_FRONT = """{# ---
+locale: zh-CN
+jurisdiction: CN
+audience: debtor
+channel: call
+--- #}
+"""
+EN_FRONT = """{# ---
+locale: en-US
+jurisdiction: US
+audience: debtor
+channel: call
+collector: agency
+first_contact: true
+--- #}
+"""
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    """Write files: tree({"a.j2": "..."}) -> the folder."""
+    monkeypatch.chdir(tmp_path)
+
+    def write(files: dict[str, str | bytes]) -> Path:
+        for name, text in files.items():
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
+        return tmp_path
+
+    return write
+
+
+def check(paths, packs=None, **options):
+    """Findings of a run, as dicts, with the mini packs unless told otherwise."""
+    config = Config()
+    config.template_paths = options.pop("template_paths", [])
+    result = runner.run([str(p) for p in paths], config, Options(**options),
+                        packs or MINI_PACKS)
+    return result.report["findings"], result.report
+
+
+def at(findings, rule):
+    """(path, line, column) of every finding of a rule."""
+    return sorted((f["path"], f["line"], f["column"]) for f in findings if f["rule"] == rule)
+
+
+def invoke(*args):
+    result = CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def report_of(*args):
+    code, out = invoke("check", "--format", "json", *args)
+    return code, json.loads(out)
