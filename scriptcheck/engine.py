@@ -158,7 +158,8 @@ class Engine:
         self.parse(units)
         results: list[Finding] = []
         for unit, notes in prepared:
-            found = notes + self.findings(unit)
+            broken = unit.script.problems and not unit.script.tree.items
+            found = notes if broken else notes + self.findings(unit)
             found = suppress.apply(found, unit, self.loader)
             results.extend(found)
         return dedupe(results)

@@ -201,9 +201,6 @@ def validate(value, schema: dict, where: str, line: int) -> list[tuple[int, str]
         key_lines = getattr(value, "key_lines", {})
         props = schema.get("properties", {})
         extra = schema.get("additionalProperties", True)
-        for key in schema.get("required", []):
-            if key not in value:
-                problems.append((line, f"{where}: missing required field '{key}'"))
         if ("minProperties" in schema and len(value) < schema["minProperties"]) or \
                 ("maxProperties" in schema and len(value) > schema["maxProperties"]):
             problems.append((line, f"{where}: {schema.get('description', 'wrong number of keys')}"))
@@ -223,6 +220,10 @@ def validate(value, schema: dict, where: str, line: int) -> list[tuple[int, str]
                                            + (f" (did you mean '{hint}'?)" if hint else "")))
             elif isinstance(extra, dict):
                 problems += validate(item, extra, f"{where}.{key}", key_line)
+        # after unknown fields: a misspelt field is the cause of the missing one
+        for key in schema.get("required", []):
+            if key not in value:
+                problems.append((line, f"{where}: missing required field '{key}'"))
     if isinstance(value, list):
         item_lines = getattr(value, "item_lines", [])
         if "minItems" in schema and len(value) < schema["minItems"]:

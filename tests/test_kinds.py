@@ -1,0 +1,318 @@
+"""Each rule kind and each `unless` exception fires and stays quiet, on zh and en text."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from scriptcheck import nlp
+from scriptcheck.engine import Engine, Options
+from scriptcheck.packs import parse_pack, read_yaml
+from scriptcheck.template import Loader, build
+
+
+def make_pack(rules_yaml: str, lang: str = "zh") -> list:
+    text = textwrap.dedent(f"""\
+        name: t-{lang}
+        locale: [{lang}]
+        references: {{R: {{title: Test reference, article: "1"}}}}
+        rules:
+        """) + textwrap.indent(textwrap.dedent(rules_yaml), "  ")
+    return [parse_pack(read_yaml("t.yaml", text), "t.yaml")]
+
+
+def fire(rules_yaml: str, text: str, lang: str = "zh", **meta) -> list:
+    """Findings of a one-off pack on one text (run as a whole script)."""
+    packs = make_pack(rules_yaml, lang)
+    engine = Engine(packs, Options())
+    loader = Loader([])
+    script = build(loader.load_text(text), loader)
+    base = {"locale": "zh-CN" if lang == "zh" else "en-US", "audience": "debtor",
+            "channel": "call"}
+    unit, _ = engine.prepare(script, {**base, **meta})
+    engine.parse([unit])
+    return engine.findings(unit)
+
+
+FORBID_ZH = """
+- id: X-ZH
+  kind: forbid
+  category: threat-arrest-or-criminal
+  severity: error
+  message: {zh: 威胁}
+  match:
+    - phrases: [坐牢]
+    - near: {a: [公安], b: [抓], within: 5}
+"""
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("再不还你就等着坐牢吧。", True),
+    ("不还钱的话，就让公安来抓你。", True),        # the negator is in the condition, not the threat
+    ("我们不会让您坐牢。", False),                  # negated
+    ("（如客户说：“你们是要让我坐牢吗？”）", False),  # quoted customer speech
+    ("公安机关依法办案，与本次还款提醒无关，请您放心。", False),  # 公安 without 抓
+])
+def test_forbid_zh_phrase_proximity_negation_quotes(text, fires):
+    assert bool(fire(FORBID_ZH, text)) is fires
+
+
+FORBID_EN = """
+- id: X-EN
+  kind: forbid
+  category: threat-arrest-or-criminal
+  severity: error
+  message: {en: threat}
+  match:
+    - phrases: [arrest]
+    - tokens: [[{LEMMA: send}, {LOWER: you}, {LOWER: to}, {LOWER: jail}]]
+    - exact: [LAW OFFICES]
+    - regex: ["(?i)\\\\bsheriff'?s office\\\\b"]
+"""
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("You will be ARRESTED tomorrow.", True),       # lemma + case: arrested -> arrest
+    ("They arrest people who don't pay.", True),
+    ("We will send you to jail.", True),             # token pattern with LEMMA
+    ("We sent you to jail once.", True),
+    ("LAW OFFICES OF SMITH", True),                  # exact, case-sensitive
+    ("law offices are closed", False),
+    ("This is the County Sheriff's Office.", True),  # regex
+    ("You will not be arrested.", False),            # negation
+    ('[If the consumer asks: "Will I be arrested?"]', False),  # stage direction + quote
+])
+def test_forbid_en_lemma_tokens_exact_regex(text, fires):
+    assert bool(fire(FORBID_EN, text, "en")) is fires
+
+
+UNLESS = """
+- id: X-UNLESS
+  kind: forbid
+  category: false-legal-consequence
+  severity: error
+  message: {{zh: 夸大后果, en: overstated}}
+  match:
+    - phrases: [{phrase}]
+  unless:
+    negated: {negated}
+    question: true
+    preceded_by: [{before}]
+    followed_by: [{after}]
+    near: {{phrases: [{near}], within: 3}}
+"""
+
+
+@pytest.mark.parametrize("lang, phrase, before, after, near, text, fires", [
+    ("zh", "起诉", "依法", "的权利", "合同约定", "明天就起诉您。", True),
+    ("zh", "起诉", "依法", "的权利", "合同约定", "我们会依法起诉。", False),          # preceded_by
+    ("zh", "起诉", "依法", "的权利", "合同约定", "银行保留起诉的权利。", False),      # followed_by
+    ("zh", "起诉", "依法", "的权利", "合同约定", "按合同约定可起诉。", False),        # near
+    ("zh", "起诉", "依法", "的权利", "合同约定", "您是想让我们起诉吗？", False),      # question
+    ("en", "sue", "may lawfully", "if permitted", "contract", "We will sue you.", True),
+    ("en", "sue", "may lawfully", "if permitted", "contract", "We may lawfully sue.", False),
+    ("en", "sue", "may lawfully", "if permitted", "contract", "We may sue if permitted.", False),
+    ("en", "sue", "may lawfully", "if permitted", "contract", "The contract lets us sue.", False),
+    ("en", "sue", "may lawfully", "if permitted", "contract", "Do you want us to sue?", False),
+])
+def test_each_unless_exception(lang, phrase, before, after, near, text, fires):
+    rules = UNLESS.format(phrase=phrase, before=before, after=after, near=near, negated="true")
+    assert bool(fire(rules, text, lang)) is fires
+
+
+def test_negated_false_keeps_negated_matches():
+    rules = UNLESS.format(phrase="上门", before="无", after="无", near="无", negated="false")
+    assert fire(rules, "我们不会上门。")
+    rules = UNLESS.format(phrase="上门", before="无", after="无", near="无", negated="true")
+    assert not fire(rules, "我们不会上门。")
+
+
+PREFER = """
+- id: X-NI
+  kind: prefer
+  category: impolite-address
+  severity: warning
+  message: {zh: 请称您}
+  replace:
+    - {instead_of: 你, use: 您, regex: "你(?!们)"}
+  fix: true
+"""
+
+
+def test_prefer_fires_with_fix_and_skips_quotes_and_plural():
+    found = fire(PREFER, "你好，你们的客服说“你等等”。")
+    assert [(f.column, f.fix[2]) for f in found] == [(1, "您")]
+    assert not fire(PREFER, "您好，请问您方便吗？")
+
+
+REQUIRE = """
+- id: X-ID
+  kind: require
+  category: missing-identity-disclosure
+  severity: error
+  message: {{zh: 未表明身份, en: no identity}}
+  match:
+    - phrases: [{phrase}]
+  scope: {scope}
+"""
+
+
+def test_require_missing_on_one_branch_names_it_once():
+    rules = REQUIRE.format(phrase="信用卡中心", scope="whole")
+    text = "{% if inbound %}您好。{% else %}我是示例银行信用卡中心的客服。{% endif %}请您尽快还款。"
+    found = fire(rules, text)
+    assert len(found) == 1
+    assert found[0].variant == "inbound" and found[0].line == 1 and found[0].column == 1
+    assert "inbound" in found[0].message
+    assert not fire(rules, "我是示例银行信用卡中心的客服。{% if a %}甲{% endif %}")
+
+
+def test_require_scope_first_sentences():
+    rules = REQUIRE.format(phrase="attempt to collect a debt", scope="{sentences: 2}")
+    late = "Hello. How are you? Fine. This is an attempt to collect a debt."
+    early = "Hello. This is an attempt to collect a debt. Bye."
+    assert fire(rules, late, "en") and not fire(rules, early, "en")
+
+
+def test_require_does_not_accept_the_customers_words():
+    rules = REQUIRE.format(phrase="信用卡中心", scope="whole")
+    assert fire(rules, "（如客户说：“你们是信用卡中心吗？”）您好。")
+
+
+def test_require_before_order():
+    rules = REQUIRE.format(phrase="信用卡中心", scope="whole") + \
+        "  before:\n    - regex: ['欠款']\n"
+    assert fire(rules, "您欠款三千元。我是信用卡中心的客服。")
+    assert not fire(rules, "我是信用卡中心的客服。您欠款三千元。")
+
+
+VARIABLES = """
+- id: X-VARS
+  kind: variables
+  category: third-party-disclosure
+  severity: error
+  message: {en: debt details to a third party}
+  forbid: ["amount*", "*.balance"]
+  require: ["agency.name|creditor.name"]
+"""
+
+
+def test_variables_forbid_and_require():
+    found = fire(VARIABLES, "Hi, this is {{ agency.name }}. He owes {{ amount_due }}.", "en")
+    assert [(f.line, f.column, f.excerpt) for f in found] == [(1, 40, "{{ amount_due }}")]
+    missing = fire(VARIABLES, "Hi {% if x %}{{ agency.name }}{% endif %}, call us back.", "en")
+    assert [f.variant for f in missing] == ["not (x)"]
+
+
+METRIC = """
+- id: X-METRIC
+  kind: metric
+  category: x-style
+  severity: info
+  message: {{zh: 太长, en: too long}}
+  measure: {measure}
+  max: {max}
+{extra}"""
+
+
+@pytest.mark.parametrize("lang, measure, limit, extra, text, fires", [
+    ("zh", "sms_segments", 1, "", "您" * 70, False),
+    ("zh", "sms_segments", 1, "", "您" * 71, True),       # UCS-2: 70 per single SMS
+    ("en", "sms_segments", 1, "", "a" * 160, False),      # GSM-7: 160
+    ("en", "sms_segments", 1, "", "a" * 161, True),
+    ("zh", "characters", 10, "", "您好" * 6, True),
+    ("en", "sentence_length", 5, "", "Please call us back today. Thanks.", False),
+    ("en", "sentence_length", 5, "", "Please call us back today or tomorrow. Thanks.", True),
+    ("zh", "exclamations", 1, "", "您好！请还款！", True),
+    ("zh", "exclamations", 1, "", "您好！请还款。", False),
+    ("zh", "matches", 1, "match: [{phrases: [马上]}]", "马上还，马上！", True),
+    ("zh", "matches", 1, "match: [{phrases: [马上]}]", "请您马上处理。", False),
+])
+def test_metric_measures(lang, measure, limit, extra, text, fires):
+    rules = METRIC.format(measure=measure, max=limit, extra="  " + extra + "\n" if extra else "")
+    assert bool(fire(rules, text, lang)) is fires
+
+
+META = """
+- id: X-META
+  kind: meta
+  category: inconvenient-time
+  severity: error
+  message: {zh: 时段违规}
+  key: contact_window
+  within: "08:00-22:00"
+- id: X-ATTEMPTS
+  kind: meta
+  category: harassment-frequency
+  severity: error
+  message: {zh: 频率过高}
+  key: attempts_per_day
+  max: 3
+"""
+
+
+def test_meta_points_at_the_key_line():
+    text = "{# ---\nlocale: zh-CN\ncontact_window: \"21:00-23:30\"\nattempts_per_day: 10\n--- #}\n您好。"
+    loader = Loader([])
+    script = build(loader.load_text(text), loader)
+    engine = Engine(make_pack(META), Options())
+    unit, _ = engine.prepare(script, {**script.meta.values})
+    engine.parse([unit])
+    found = {f.rule: (f.line, f.column) for f in engine.findings(unit)}
+    assert found == {"X-META": (3, 1), "X-ATTEMPTS": (4, 1)}
+    assert not fire(META, "您好。", contact_window="09:00-20:00", attempts_per_day=2)
+    assert fire(META, "您好。", contact_window="21:00-06:00")   # across midnight
+
+
+WHEN = """
+- id: X-WHEN
+  kind: forbid
+  category: third-party-disclosure
+  severity: error
+  message: {zh: 向第三方透露欠款}
+  when: {audience: third_party, channel: [call, sms]}
+  match:
+    - phrases: [欠款]
+"""
+
+
+def test_when_conditions_on_front_matter():
+    assert fire(WHEN, "他欠款三千元。", audience="third_party", channel="sms")
+    assert not fire(WHEN, "您欠款三千元。", audience="debtor")
+    assert not fire(WHEN, "他欠款三千元。", audience="third_party", channel="letter")
+
+
+def test_chinese_is_segmented_by_jieba_and_phrases_cross_tokens():
+    doc = nlp.parse(["再不还钱就让公安上门抓你"], "zh")[0]
+    words = [t.text for t in doc]
+    assert "公安" in words and "上门" in words          # real segmentation, not characters
+    rules = FORBID_ZH.replace("[坐牢]", "[安上门抓]")   # a phrase spanning three jieba tokens
+    assert fire(rules, "再不还钱就让公安上门抓你。")
+
+
+def test_english_lemmatizer_is_the_lookup_one():
+    doc = nlp.parse(["He was arrested and his wages garnished."], "en")[0]
+    assert [t._.lem for t in doc][2:3] == ["arrest"]
+    assert "lemmatizer" in nlp.pipeline("en").pipe_names
+
+
+def test_sentences_split_on_chinese_punctuation():
+    doc = nlp.parse(["您好！请问是王先生吗？我是客服。"], "zh")[0]
+    assert [s.text for s in doc.sents] == ["您好！", "请问是王先生吗？", "我是客服。"]
+
+
+def test_trained_pipeline_is_used_when_configured(monkeypatch):
+    """A configured model name goes to spacy.load; our components are added to it."""
+    import spacy
+
+    loaded = []
+
+    def fake_load(name):
+        loaded.append(name)
+        return spacy.blank("en")
+
+    monkeypatch.setattr(spacy, "load", fake_load)
+    pipe = nlp.pipeline("en", "en_core_web_sm")
+    assert loaded == ["en_core_web_sm"]
+    assert {"sentencizer", "scriptcheck_context"} <= set(pipe.pipe_names)
+    nlp._pipelines.pop(("en", "en_core_web_sm"))
