@@ -87,19 +87,32 @@ class Phrases:
                     hits.append(char_hit(doc, at, at + len(needle)))
                     at = text.find(needle, at + 1)
             return hits
+        lows, lems, index = _word_index(doc)
         hits = []
         for words in self.words:
             first_low, first_lem = words[0]
-            for tok in doc:
-                if tok.lower_ != first_low and tok._.lem != first_lem:
-                    continue
-                end = tok.i + len(words)
-                if end > len(doc):
-                    continue
-                if all(doc[tok.i + k].lower_ == low or doc[tok.i + k]._.lem == lem
-                       for k, (low, lem) in enumerate(words)):
-                    hits.append(tok_hit(doc, tok.i, end))
+            starts = sorted(set(index.get(first_low, ())) | set(index.get(first_lem, ())))
+            for start in starts:
+                end = start + len(words)
+                if end <= len(doc) and all(lows[start + k] == low or lems[start + k] == lem
+                                           for k, (low, lem) in enumerate(words)):
+                    hits.append(tok_hit(doc, start, end))
         return hits
+
+
+def _word_index(doc: Doc) -> tuple[list[str], list[str], dict[str, list[int]]]:
+    """Lower-case forms, lemmas, and where each occurs (cached per document)."""
+    cached = doc.user_data.get("word_index")
+    if cached is None:
+        lows = [t.lower_ for t in doc]
+        lems = [t._.lem for t in doc]
+        index: dict[str, list[int]] = {}
+        for i, (low, lem) in enumerate(zip(lows, lems)):
+            index.setdefault(low, []).append(i)
+            if lem != low:
+                index.setdefault(lem, []).append(i)
+        cached = doc.user_data["word_index"] = (lows, lems, index)
+    return cached
 
 
 class Exact:
@@ -205,6 +218,10 @@ def compile_match(alternatives: list[dict], lang: str, nlp) -> list:
 
 
 def find_all(matchers: list, doc: Doc) -> list[Hit]:
-    """Hits of any alternative, each span once, in text order."""
+    """Hits of any alternative in text order; of overlapping hits, only the longest."""
     found = {(h.start, h.end): h for m in matchers for h in m.find(doc)}
-    return [found[k] for k in sorted(found)]
+    kept: list[Hit] = []
+    for hit in sorted(found.values(), key=lambda h: (h.start - h.end, h.start)):
+        if all(hit.end <= k.start or k.end <= hit.start for k in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h.start)

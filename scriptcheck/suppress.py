@@ -17,8 +17,8 @@ from .model import Finding, Span, finding_at
 from .template import Loader, TemplateProblem
 
 _PATTERN = re.compile(
-    r"^\s*(?:scriptcheck:\s*(?P<verb>ignore-file|ignore)|noqa:?)\s+(?P<ids>[^-]*?)"
-    r"\s*(?:--\s*(?P<reason>.*?))?\s*$", re.S)
+    r"^\s*(?:scriptcheck:\s*(?P<verb>ignore-file|ignore)|noqa:?)\s+(?P<ids>.*?)"
+    r"(?:\s+--\s*(?P<reason>.*?))?\s*$", re.S)
 
 
 @dataclass

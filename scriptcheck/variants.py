@@ -75,6 +75,29 @@ def branches(tree: Node) -> list[tuple[Choice, int]]:
     return found
 
 
+def _open(node: Node, covered: set[tuple[int, int]]) -> bool:
+    """Does this subtree still hold a branch no variant has taken?"""
+    if isinstance(node, Seq):
+        return any(_open(item, covered) for item in node.items)
+    if isinstance(node, Loop):
+        return _open(node.body, covered)
+    if isinstance(node, Choice):
+        return any((id(node), i) not in covered or _open(b.body, covered)
+                   for i, b in enumerate(node.branches))
+    return False
+
+
+def _pick(choice: Choice, covered: set[tuple[int, int]], n: int) -> int:
+    """A branch not taken yet; else one that leads to such a branch; else round robin."""
+    for i in range(len(choice.branches)):
+        if (id(choice), i) not in covered:
+            return i
+    for i, branch in enumerate(choice.branches):
+        if _open(branch.body, covered):
+            return i
+    return n % len(choice.branches)
+
+
 def build(tree: Seq, render: Callable[[Slot], str], cap: int = 64
           ) -> tuple[list[Variant], list[tuple[Choice, Branch]]]:
     """Variants covering every branch (up to `cap`), and the branches left unchecked."""
@@ -101,8 +124,7 @@ def build(tree: Seq, render: Callable[[Slot], str], cap: int = 64
                 emit(node.body, conditions)
                 return
             elif isinstance(node, Choice):
-                open_ = [i for i in range(len(node.branches)) if (id(node), i) not in covered]
-                pick = open_[0] if open_ else len(variants) % len(node.branches)
+                pick = _pick(node, covered, len(variants))
                 taken[id(node)] = pick
                 branch = node.branches[pick]
                 emit(branch.body, conditions + (branch.condition,))

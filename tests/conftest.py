@@ -76,3 +76,13 @@ def invoke(*args):
 def report_of(*args):
     code, out = invoke("check", "--format", "json", *args)
     return code, json.loads(out)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The corpus figures (precision and recall per category), after every run."""
+    import test_corpus  # noqa: PLC0415 - only when the corpus test ran
+
+    if test_corpus.FIGURES:
+        terminalreporter.section("corpus: recall and precision per category")
+        for line in test_corpus.FIGURES:
+            terminalreporter.write_line(line)

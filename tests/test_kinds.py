@@ -316,3 +316,18 @@ def test_trained_pipeline_is_used_when_configured(monkeypatch):
     assert loaded == ["en_core_web_sm"]
     assert {"sentencizer", "scriptcheck_context"} <= set(pipe.pipe_names)
     nlp._pipelines.pop(("en", "en_core_web_sm"))
+
+
+def test_overlapping_hits_of_one_rule_are_one_finding():
+    rules = """
+- id: X-BORROW
+  kind: forbid
+  category: pressure-borrow-to-repay
+  severity: error
+  message: {en: borrow}
+  match:
+    - phrases: [borrow it, borrow it from your family]
+    - regex: ["(?i)from your family"]
+"""
+    found = fire(rules, "Borrow it from your family.", "en")
+    assert [(f.column, f.end_column) for f in found] == [(1, 27)]

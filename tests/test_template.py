@@ -137,6 +137,14 @@ def test_nested_branches_are_all_covered():
     assert {"一", "二", "三"} <= set("".join(v.text for v in found))
 
 
+def test_if_without_else_nested_in_an_else_is_covered():
+    text = ("{% if a %}甲{% elif b %}乙{% else %}丙{% if c %}丁{% endif %}戊{% endif %}")
+    script = analyze_text(text, Loader([]))
+    found, unchecked = variants.build(script.tree, lambda s: "x")
+    assert not unchecked
+    assert {"丙丁戊", "丙戊"} <= {v.text for v in found}
+
+
 def test_macro_arguments_flow_into_slots(tree):
     tree({"m.j2": "{% macro say(c, kind='call') %}{{ c.surname }}: this {{ kind }}{% endmacro %}",
           "s.j2": "{% import 'm.j2' as m %}{{ m.say(customer, 'letter') }}"})

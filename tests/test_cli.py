@@ -1,0 +1,150 @@
+"""The command line and its public contracts: JSON output, exit codes, config, suppressions."""
+from __future__ import annotations
+
+import json
+
+from conftest import EN_FRONT, MINI_PACKS, ZH_FRONT, invoke, report_of
+
+RULES = [a for p in MINI_PACKS for a in ("--rules", p)]
+BAD_ZH = ZH_FRONT + "您好，我是示例银行信用卡中心的客服。\n明天我们就上门。\n"
+GOOD_ZH = ZH_FRONT + "您好，我是示例银行信用卡中心的客服。\n"
+
+
+def test_json_output_follows_the_design_contract(tree):
+    tree({"scripts/a.zh.j2": BAD_ZH, "scripts/partials/p.j2": "您好。"})
+    code, report = report_of("scripts", *RULES)
+    assert code == 1
+    assert report["version"] == 1
+    assert report["tool"]["name"] == "scriptcheck" and report["tool"]["version"]
+    assert {"name": "mini-zh", "version": "1"} in report["packs"]
+    assert report["files"] == [{"path": "scripts/a.zh.j2", "variants": 1, "error": None}]
+    (f,) = report["findings"]
+    assert set(f) == {"rule", "category", "severity", "message", "path", "line", "column",
+                      "end_line", "end_column", "excerpt", "citations", "suggestion", "variant"}
+    assert (f["rule"], f["path"], f["line"], f["column"], f["end_line"], f["end_column"]) == \
+        ("T-ZH-HOME", "scripts/a.zh.j2", 8, 6, 8, 8)
+    assert f["citations"] == ["《商业银行信用卡业务监督管理办法》 第六十八条"]
+    assert f["message"] == "以上门相威胁。"          # the script's language
+    assert report["summary"] == {"files": 1, "findings": 1, "error": 1, "warning": 0, "info": 0}
+
+
+def test_exit_codes_follow_fail_on(tree):
+    tree({"a.j2": GOOD_ZH + "你好。\n"})        # a warning only
+    assert invoke("check", "a.j2", *RULES)[0] == 1                      # default: warning
+    assert invoke("check", "a.j2", "--fail-on", "error", *RULES)[0] == 0
+    tree({"b.j2": GOOD_ZH})
+    assert invoke("check", "b.j2", *RULES)[0] == 0
+    assert invoke("check", "missing.j2", *RULES)[0] == 2
+    assert invoke("check", "b.j2", "--format", "nope")[0] == 2
+
+
+def test_text_output_like_ruff(tree):
+    tree({"a.j2": BAD_ZH})
+    code, out = invoke("check", "a.j2", *RULES)
+    lines = out.splitlines()
+    assert lines[0] == "a.j2:8:6: error T-ZH-HOME [threat-home-visit] 以上门相威胁。"
+    assert lines[1] == "  | 明天我们就上门。"
+    assert lines[2] == "  | " + " " * 10 + "^^^^"         # wide characters: two columns each
+    assert "  = instead: 请说明可通过官方渠道协商还款。" in lines
+    assert lines[-1].startswith("1 file(s) checked: 1 error(s)")
+
+
+def test_output_file_is_written_atomically(tree):
+    root = tree({"a.j2": BAD_ZH})
+    code, out = invoke("check", "a.j2", "--format", "json", "-o", "out/r.json", *RULES) \
+        if (root / "out").mkdir() is None else (None, None)
+    assert code == 1 and out == ""
+    assert json.loads((root / "out" / "r.json").read_text())["summary"]["error"] == 1
+    assert [p.name for p in (root / "out").iterdir()] == ["r.json"]   # no temporary left
+
+
+def test_fix_rewrites_only_safe_substitutions_and_keeps_crlf(tree):
+    root = tree({"a.j2": (GOOD_ZH + "你上次答应还款，“你们”不改。\n").replace("\n", "\r\n").encode()})
+    code, _ = invoke("check", "a.j2", "--fix", *RULES)
+    text = (root / "a.j2").read_bytes().decode()
+    assert "您上次答应还款，“你们”不改。\r\n" in text and "\n" not in text.replace("\r\n", "")
+    assert invoke("check", "a.j2", *RULES)[0] == 0
+
+
+def test_files_are_never_written_without_fix(tree):
+    root = tree({"a.j2": GOOD_ZH + "你好。\n"})
+    before = (root / "a.j2").read_bytes()
+    invoke("check", "a.j2", *RULES)
+    assert (root / "a.j2").read_bytes() == before
+
+
+def test_config_in_pyproject(tree):
+    tree({"pyproject.toml": "[tool.scriptcheck]\nfail-on = 'error'\nignore = ['T-ZH-HOME']\n"
+                            "rules = " + json.dumps(MINI_PACKS) + "\n",
+          "a.j2": BAD_ZH + "你好。\n"})
+    code, report = report_of("a.j2")
+    assert code == 0                                           # only a warning is left
+    assert {f["rule"] for f in report["findings"]} == {"T-ZH-NI"}
+
+
+def test_config_errors_exit_2(tree):
+    tree({"scriptcheck.toml": "fail-on = 'sometimes'\n", "a.j2": GOOD_ZH})
+    code, out = invoke("check", "a.j2", *RULES)
+    assert code == 2 and "scriptcheck.toml" in out
+    tree({"scriptcheck.toml": "colour = 'blue'\n"})
+    code, out = invoke("check", "a.j2", *RULES)
+    assert code == 2 and "unknown setting 'colour'" in out
+
+
+def test_defaults_by_path_glob(tree):
+    tree({"scriptcheck.toml": "[[defaults]]\npaths = 'sms/*'\nchannel = 'sms'\n",
+          "sms/a.j2": "{# ---\nlocale: zh-CN\n--- #}\n身份证号{{ customer.id_number }}\n",
+          "call/a.j2": "{# ---\nlocale: zh-CN\n--- #}\n身份证号{{ customer.id_number }}\n"})
+    _, report = report_of(".", *RULES)
+    assert [f["path"] for f in report["findings"] if f["rule"] == "T-ZH-IDVAR"] == ["sms/a.j2"]
+
+
+def test_suppressions_with_reasons(tree):
+    tree({"a.j2": GOOD_ZH + "{# scriptcheck: ignore T-ZH-HOME -- 培训材料中引用的反面例句 #}\n"
+                            "明天我们就上门。\n"
+                            "明天我们就上门。{# noqa: T-ZH-HOME #}\n"
+                            "{# scriptcheck: ignore T-ZH-ARREST -- 没有这个问题 #}\n您好。\n"})
+    _, report = report_of("a.j2", *RULES)
+    got = sorted((f["rule"], f["line"], f["severity"]) for f in report["findings"])
+    assert got == [("suppression-reason", 10, "warning"),        # noqa without a reason
+                   ("suppression-unused", 11, "info")]          # suppresses nothing
+
+
+def test_rules_and_explain(tree):
+    code, out = invoke("rules", "--pack", MINI_PACKS[0], "--category", "threat-home-visit")
+    assert code == 0 and "T-ZH-HOME" in out and "第六十八条" in out and "T-ZH-NI" not in out
+    code, out = invoke("explain", "t-zh-home", "--rules", MINI_PACKS[0])
+    assert code == 0
+    for part in ("以上门相威胁。", "依据", "第六十八条", "建议说法", "违规示例", "明天我们就上门。"):
+        assert part in out
+    assert invoke("explain", "NOPE", "--rules", MINI_PACKS[0])[0] == 2
+
+
+def test_english_script_gets_english_messages(tree):
+    tree({"a.j2": EN_FRONT + "This is an attempt to collect a debt. You will be arrested.\n"})
+    _, report = report_of("a.j2", *RULES)
+    assert [(f["rule"], f["message"], f["line"], f["column"]) for f in report["findings"]] == \
+        [("T-EN-ARREST", "Threatens arrest.", 9, 51)]
+
+
+def test_partials_by_name_and_by_use(tree):
+    tree({"s.j2": ZH_FRONT + "{% include 'common.j2' %}\n", "common.j2": "明天上门。",
+          "_footer.j2": "上门。", "layouts/base.j2": "上门。"})
+    _, report = report_of(".", *RULES)
+    assert [f["path"] for f in report["files"]] == ["s.j2"]
+    assert [f["path"] for f in report["findings"] if f["rule"] == "T-ZH-HOME"] == ["common.j2"]
+
+
+def test_locale_is_detected_without_front_matter(tree):
+    tree({"a.j2": "您好，明天我们就上门。\n", "b.j2": "You will be arrested.\n"})
+    _, report = report_of(".", *RULES)
+    assert {(f["path"], f["rule"]) for f in report["findings"]} >= \
+        {("a.j2", "T-ZH-HOME"), ("b.j2", "T-EN-ARREST")}
+    assert "上门" in [f["excerpt"] for f in report["findings"] if f["path"] == "a.j2"]
+
+
+def test_context_file_values(tree):
+    tree({"ctx.yaml": "customer: {name: 张三}\n",
+          "a.j2": GOOD_ZH + "{{ customer.name }}，明天我们就上门。\n"})
+    code, report = report_of("a.j2", "--context", "ctx.yaml", *RULES)
+    assert [f["excerpt"] for f in report["findings"]] == ["上门"]
