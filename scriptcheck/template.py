@@ -127,6 +127,20 @@ def lex_and_parse(env: Environment, source: SourceFile) -> Parsed:
     return Parsed(source, ast, spans, conditions, comments, meta)
 
 
+def _ancestors(folder: str) -> list[str]:
+    """`a/b/c` -> [a/b/c, a/b, a] (relative paths stay relative; stops at the current folder
+    for relative paths and at the root for absolute ones)."""
+    found = []
+    folder = os.path.normpath(folder or ".")
+    while True:
+        found.append(folder)
+        parent = os.path.dirname(folder)
+        if folder in (".", "") or parent == folder:
+            break
+        folder = parent or "."
+    return found
+
+
 class Loader:
     """Finds and parses templates once; names resolve against the search path, then the
     including file's own folder, as Jinja's FileSystemLoader would."""
@@ -137,7 +151,9 @@ class Loader:
         self._cache: dict[str, Parsed | TemplateProblem] = {}
 
     def resolve(self, name: str, from_path: str) -> str | None:
-        for base in [*self.search_paths, os.path.dirname(from_path)]:
+        """The search path first; then the including file's folder and its parents up to
+        the current folder, so one file checked on its own still finds its partials."""
+        for base in [*self.search_paths, *_ancestors(os.path.dirname(from_path))]:
             candidate = os.path.normpath(os.path.join(base, name))
             if os.path.isfile(candidate):
                 return candidate

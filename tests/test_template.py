@@ -171,3 +171,11 @@ def test_tree_shape_of_if_elif_else():
     assert isinstance(items[0], Text) and isinstance(items[1], Choice)
     assert [b.condition for b in items[1].branches] == ["x > 1", "y", "not (x > 1) and not (y)"]
     assert isinstance(items[1].branches[2].body, Seq) and not items[1].branches[2].body.items
+
+
+def test_single_file_in_a_subfolder_finds_partials_named_from_the_root(tree):
+    tree({"scripts/us/a.j2": EN_FRONT + "{% include 'partials/p.j2' %}\n",
+          "scripts/partials/p.j2": "This is an attempt to collect a debt. You will be arrested.\n"})
+    findings, _ = check(["scripts/us/a.j2"])
+    assert at(findings, "T-EN-ARREST") == [("scripts/partials/p.j2", 1, 51)]
+    assert not [f for f in findings if f["category"] == "template-error"]
