@@ -70,8 +70,8 @@ def compiled(rule: Rule, unit: Unit, key: str, build: Callable):
 
 
 def _sentence_bounds(doc: Doc, tok: int) -> tuple[int, int]:
-    sent = doc[tok].sent
-    return sent.start_char, sent.end_char
+    start, text = matchers.sentences(doc)[matchers.sentence_of(doc, tok)]
+    return start, start + len(text)
 
 
 def excluded(rule: Rule, unit: Unit, doc: Doc, hit: matchers.Hit) -> bool:

@@ -55,6 +55,14 @@ def sentence_of(doc: Doc, tok: int) -> int:
     return table[tok] if table else 0
 
 
+def sentences(doc: Doc) -> list[tuple[int, str]]:
+    """(start offset, text) of each sentence (cached per document)."""
+    cached = doc.user_data.get("sentences")
+    if cached is None:
+        cached = doc.user_data["sentences"] = [(s.start_char, s.text) for s in doc.sents]
+    return cached
+
+
 def char_hit(doc: Doc, start: int, end: int) -> Hit:
     return Hit(start, end, token_of(doc, start), token_of(doc, max(end - 1, start)) + 1)
 
@@ -136,12 +144,11 @@ class Regex:
     def find(self, doc: Doc) -> list[Hit]:
         hits = []
         for source, pattern in self.patterns:
-            for sent in doc.sents:
+            for start, text in sentences(doc):
                 try:
-                    for m in pattern.finditer(sent.text, timeout=REGEX_TIMEOUT):
+                    for m in pattern.finditer(text, timeout=REGEX_TIMEOUT):
                         if m.end() > m.start():
-                            hits.append(char_hit(doc, sent.start_char + m.start(),
-                                                 sent.start_char + m.end()))
+                            hits.append(char_hit(doc, start + m.start(), start + m.end()))
                 except TimeoutError:
                     raise RegexTimeout(source) from None
         return hits
