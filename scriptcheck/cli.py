@@ -82,8 +82,11 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="Configuration file (default: nearest scriptcheck.toml or pyproject.toml).")
 @click.option("--fix", is_flag=True, help="Apply safe substitutions (prefer rules) in place.")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Cache findings by content in DIR: unchanged scripts are not re-checked.")
+@click.option("--no-cache", is_flag=True, help="Ignore a configured cache-dir.")
 def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, template_path,
-          select, ignore, config_path, fix) -> None:
+          select, ignore, config_path, fix, cache_dir, no_cache) -> None:
     """Check call scripts under PATHS (files or folders; default: the current folder)."""
     config = _load_config(config_path)
     context = None
@@ -105,7 +108,10 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
         if not os.path.exists(path):
             _fail(f"{path}: no such file or folder")
     try:
-        result = runner.run(list(paths) or ["."], config, options, list(rule_specs) or None)
+        if no_cache:
+            config.cache_dir = None
+        result = runner.run(list(paths) or ["."], config, options, list(rule_specs) or None,
+                            None if no_cache else cache_dir)
     except packs.PackError as exc:
         _fail(str(exc))
     if fix:

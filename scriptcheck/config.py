@@ -32,12 +32,13 @@ class Config:
     context: str | None = None
     trim_blocks: bool = False
     lstrip_blocks: bool = False
+    cache_dir: str | None = None
 
 
 _KEYS = {"rules": list, "fail-on": str, "max-variants": int, "template-paths": list,
          "exclude": list, "partials": list, "select": list, "ignore": list, "severity": dict,
          "models": dict, "defaults": list, "context": str, "trim-blocks": bool,
-         "lstrip-blocks": bool}
+         "lstrip-blocks": bool, "cache-dir": str}
 
 
 def find(start: str = ".") -> Path | None:

@@ -152,17 +152,17 @@ class Engine:
                 out.append(f)
         return out
 
-    def check(self, scripts: list[Script]) -> list[Finding]:
+    def check(self, scripts: list[Script]) -> dict[str, list[Finding]]:
+        """Findings per script path (a partial's findings under each script that uses it)."""
         prepared = [self.prepare(s) for s in scripts]
         units = [u for u, _ in prepared]
         self.parse(units)
-        results: list[Finding] = []
+        results: dict[str, list[Finding]] = {}
         for unit, notes in prepared:
             broken = unit.script.problems and not unit.script.tree.items
             found = notes if broken else notes + self.findings(unit)
-            found = suppress.apply(found, unit, self.loader)
-            results.extend(found)
-        return dedupe(results)
+            results[unit.script.source.path] = dedupe(suppress.apply(found, unit, self.loader))
+        return results
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:

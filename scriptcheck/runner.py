@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 from . import __version__, discover, packs
 from .config import Config
-from .engine import Engine, Options
+from .cache import Cache
+from .engine import Engine, Options, dedupe
 from .model import Finding
-from .template import Loader, Script, analyze, make_environment
+from .template import Loader, Script, TemplateProblem, analyze, make_environment
 
 
 @dataclass
@@ -23,8 +24,35 @@ def default_packs() -> list[str]:
     return packs.builtin_names()
 
 
+def _check(scripts: list[Script], engine: Engine, sources: dict, cache_dir: str | None,
+           loaded: list, options: Options, settings: tuple = ()) -> tuple[dict[str, list[Finding]], dict[str, int]]:
+    """Findings and variant counts per script, from the cache where nothing changed."""
+    cache = Cache(cache_dir, loaded, options, settings) if cache_dir else None
+    found: dict[str, list[Finding]] = {}
+    counts: dict[str, int] = {}
+    keys = {}
+    todo = []
+    for script in scripts:
+        path = script.source.path
+        if cache is not None:
+            keys[path] = cache.key(script, {p: s.text for p, s in sources.items()})
+            hit = cache.get(keys[path])
+            if hit is not None:
+                found[path], counts[path] = hit
+                continue
+        todo.append(script)
+    if todo:  # only now are the NLP pipelines needed
+        found.update(engine.check(todo))
+        counts.update(engine.variant_count)
+        if cache is not None:
+            for script in todo:
+                path = script.source.path
+                cache.put(keys[path], found[path], counts.get(path, 0))
+    return found, counts
+
+
 def run(paths: list[str], config: Config, options: Options,
-        pack_specs: list[str] | None = None) -> Result:
+        pack_specs: list[str] | None = None, cache_dir: str | None = None) -> Result:
     loaded = packs.load_all(pack_specs or config.rules or default_packs())
     files = discover.find_files(paths, config.exclude)
     roots = [*config.template_paths]
@@ -41,21 +69,21 @@ def run(paths: list[str], config: Config, options: Options,
     scripts = [s for s, _, explicit in analysed
                if explicit or os.path.normpath(s.source.path) not in used]
     engine = Engine(loaded, options, loader)
-    findings = engine.check(scripts)
-    variant_counts = {s.source.path: 0 for s in scripts}
     sources = {s.source.path: s.source for s in scripts}
     for path in used:
         try:
             sources[path] = loader.load(path).source
-        except Exception:  # noqa: BLE001 - an unreadable partial is already a finding
-            pass
-    for script in scripts:
-        variant_counts[script.source.path] = engine.variant_count.get(script.source.path, 0)
+        except TemplateProblem:
+            pass  # an unreadable partial is already a template-error finding
+    settings = (config.trim_blocks, config.lstrip_blocks, tuple(roots))
+    per_script, variant_counts = _check(scripts, engine, sources, cache_dir or config.cache_dir,
+                                        loaded, options, settings)
+    findings = dedupe([f for s in scripts for f in per_script[s.source.path]])
     report = {
         "version": 1,
         "tool": {"name": "scriptcheck", "version": __version__},
         "packs": [{"name": p.name, "version": p.version} for p in loaded],
-        "files": [{"path": s.source.path, "variants": variant_counts[s.source.path],
+        "files": [{"path": s.source.path, "variants": variant_counts.get(s.source.path, 0),
                    "error": next((p.message for p in s.problems), None)} for s in scripts],
         "findings": [f.to_json() for f in findings],
         "summary": {"files": len(scripts), "findings": len(findings),

@@ -148,3 +148,26 @@ def test_context_file_values(tree):
           "a.j2": GOOD_ZH + "{{ customer.name }}，明天我们就上门。\n"})
     code, report = report_of("a.j2", "--context", "ctx.yaml", *RULES)
     assert [f["excerpt"] for f in report["findings"]] == ["上门"]
+
+
+def test_cache_skips_unchanged_scripts_without_loading_nlp(tree, monkeypatch):
+    root = tree({"a.j2": BAD_ZH, "b.j2": ZH_FRONT + "{% include 'p.j2' %}\n", "p.j2": "上门。\n"})
+    first = report_of(".", "--cache-dir", ".cache", *RULES)[1]
+    assert first["summary"]["findings"] >= 2 and list((root / ".cache").glob("*.json"))
+
+    from scriptcheck import nlp
+
+    def no_nlp(*args, **kwargs):
+        raise AssertionError("the NLP pipeline was loaded for an unchanged repository")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(nlp, "pipeline", no_nlp)
+        assert report_of(".", "--cache-dir", ".cache", *RULES)[1] == first
+    # a changed partial invalidates the script that uses it (and needs the pipeline again)
+    (root / "p.j2").write_text("您好。\n", encoding="utf-8")
+    third = report_of(".", "--cache-dir", ".cache", *RULES)[1]
+    assert [f["path"] for f in third["findings"] if f["rule"] == "T-ZH-HOME"] == ["a.j2"]
+    # without the option nothing is written
+    (root / "c").mkdir()
+    report_of("c", *RULES)
+    assert not (root / "c" / ".cache").exists() and not (root / ".scriptcheck_cache").exists()
