@@ -77,10 +77,10 @@ def _sentence_bounds(doc: Doc, tok: int) -> tuple[int, int]:
 def excluded(rule: Rule, unit: Unit, doc: Doc, hit: matchers.Hit) -> bool:
     """The rule's `unless` exceptions (negation and quotation are on by default)."""
     unless = rule.spec.get("unless") or {}
-    first = doc[hit.tok]
-    if unless.get("negated", True) and first._.negated:
+    heads = [doc[i] for i in hit.starts]
+    if unless.get("negated", True) and any(t._.negated for t in heads):
         return True
-    if unless.get("quoted", True) and first._.quoted:
+    if unless.get("quoted", True) and any(t._.quoted for t in heads):
         return True
     lo, hi = _sentence_bounds(doc, hit.tok)
     if unless.get("question") and doc.text[lo:hi].rstrip(" \n\"”’」)）]").endswith(("?", "？")):
@@ -111,9 +111,8 @@ def hits(rule: Rule, unit: Unit, key: str = "match") -> Iterator[tuple[Variant, 
     """Every hit of the rule's matchers in every variant, exceptions removed."""
     found = compiled(rule, unit, key, lambda p: matchers.compile_match(rule.spec[key], unit.lang, p))
     for variant, doc in zip(unit.variants, unit.docs):
-        for hit in matchers.find_all(found, doc):
-            if not excluded(rule, unit, doc, hit):
-                yield variant, doc, hit
+        for hit in matchers.find_all(found, doc, lambda h, d=doc: not excluded(rule, unit, d, h)):
+            yield variant, doc, hit
 
 
 def _conditions(seg) -> str | None:
@@ -191,11 +190,18 @@ def slots(node: Node) -> Iterator[Slot]:
 
 
 def check_forbid(rule: Rule, unit: Unit) -> Iterable[Finding]:
-    for variant, _, hit in hits(rule, unit):
+    """One finding per sentence that says the forbidden thing, spanning all it says there."""
+    sentences: dict[tuple[int, int], list] = {}
+    for variant, doc, hit in hits(rule, unit):
         located = variant.locate(hit.start, hit.end)
         if located:
-            span, seg = located
-            yield make(rule, unit, span, variant=_conditions(seg))
+            key = (id(doc), matchers.sentence_of(doc, hit.tok))
+            sentences.setdefault(key, []).append(located)
+    for located in sentences.values():
+        (first, seg), last = located[0], located[-1][0]
+        if last.source is first.source and last.end > first.end:
+            first = Span(first.source, first.start, last.end)
+        yield make(rule, unit, first, variant=_conditions(seg))
 
 
 def check_prefer(rule: Rule, unit: Unit) -> Iterable[Finding]:

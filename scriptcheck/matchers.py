@@ -29,6 +29,12 @@ class Hit:
     end: int
     tok: int      # token indices [tok, tok_end)
     tok_end: int
+    heads: tuple[int, ...] = ()  # first tokens of the parts of a `near` hit
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        """The tokens whose context (negation, quotation) decides about the hit."""
+        return self.heads or (self.tok,)
 
 
 def token_of(doc: Doc, char: int) -> int:
@@ -203,7 +209,8 @@ class Near:
                 gap = max(b.tok - a.tok_end, a.tok - b.tok_end, 0)
                 if gap <= self.within:
                     start, end = min(a.start, b.start), max(a.end, b.end)
-                    hits.append(Hit(start, end, min(a.tok, b.tok), max(a.tok_end, b.tok_end)))
+                    hits.append(Hit(start, end, min(a.tok, b.tok), max(a.tok_end, b.tok_end),
+                                    (a.tok, b.tok)))
         return hits
 
 
@@ -224,11 +231,13 @@ def compile_match(alternatives: list[dict], lang: str, nlp) -> list:
     return out
 
 
-def find_all(matchers: list, doc: Doc) -> list[Hit]:
-    """Hits of any alternative in text order; of overlapping hits, only the longest."""
+def find_all(matchers: list, doc: Doc, keep=None) -> list[Hit]:
+    """Hits of any alternative in text order. `keep` filters them first (a rule's exceptions);
+    then of overlapping hits only the longest stays."""
     found = {(h.start, h.end): h for m in matchers for h in m.find(doc)}
+    candidates = [h for h in found.values() if keep is None or keep(h)]
     kept: list[Hit] = []
-    for hit in sorted(found.values(), key=lambda h: (h.start - h.end, h.start)):
+    for hit in sorted(candidates, key=lambda h: (h.start - h.end, h.start)):
         if all(hit.end <= k.start or k.end <= hit.start for k in kept):
             kept.append(hit)
     return sorted(kept, key=lambda h: h.start)

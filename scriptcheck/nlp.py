@@ -30,8 +30,8 @@ NEGATORS = {
 SCOPE_ENDS = {
     "zh": ("就", "否则", "不然", "要不", "那么", "那就", "的话", "但", "但是", "可是", "而是", "只是",
            "而且", "还会", "才"),
-    "en": {"but", "or", "if", "unless", "otherwise", "then", "because", "so", "until", "when",
-           "before", "after", "instead", "however", "while"},
+    "en": {"but", "if", "unless", "otherwise", "then", "because", "so", "until", "when",
+           "before", "after", "instead", "however", "while", "hesitate"},
 }
 PRONOUNS = {
     "zh": {"我", "我们", "你", "您", "你们", "他", "她", "他们", "她们", "咱们"},
@@ -46,6 +46,13 @@ AUXILIARIES = {
            "'ve", "do", "does", "did", "wo", "ca", "need", "want", "are"},
 }
 MAX_SCOPE = 12
+# a negator inside a condition ("if you don't pay", 如果不还) negates the condition only
+CONDITIONALS = {"zh": ("如果", "要是", "若", "假如", "只要", "一旦", "倘若"),
+                "en": {"if", "unless"}}
+CONDITION_SCOPE = 3
+# "Can't you borrow it?", "Why not ask your family?", 为什么不找家人借: suggestions, not negation
+SUGGESTION_LEAD = {"zh": {"为什么", "干嘛", "怎么", "为何", "何不", "不如", "能不能", "难道"},
+                   "en": {"why", "can", "could", "wo", "would", "ca", "do", "wouldn"}}
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "[": "]", "﹁": "﹂"}
 CLAUSE_PUNCT = set("，,。.！!？?；;：:…—")
 
@@ -139,21 +146,37 @@ def _ends_scope(toks: list[Token], i: int, lang: str) -> bool:
     return False
 
 
+def _is_suggestion(toks: list[Token], i: int, lang: str) -> bool:
+    """A negator that asks rather than denies: "Can't you…?", 为什么不找家人借一下？"""
+    last = next((t.text for t in reversed(toks) if not t.is_space), "")
+    if not last.endswith(("?", "？")):
+        return False
+    before = [t.text.lower() for t in toks[max(i - 2, 0):i]]
+    if lang == "en":
+        return i <= 2 and (not before or before[0] in SUGGESTION_LEAD["en"])
+    return any(word in SUGGESTION_LEAD["zh"] for word in before) or \
+        any(toks[i].text.startswith(w) for w in ("何不", "不如"))
+
+
 def _mark_negation(toks: list[Token], lang: str) -> None:
-    active, count = False, 0
+    active, count, limit, conditional = False, 0, MAX_SCOPE, False
     for i, tok in enumerate(toks):
+        text = tok.text.lower()
         if tok.text in CLAUSE_PUNCT or tok.is_space or "\n" in tok.text:
-            active = False
+            active, conditional = False, False
             continue
+        if text in CONDITIONALS[lang] if lang == "en" else text.startswith(CONDITIONALS["zh"]):
+            conditional = True
         if active and _ends_scope(toks, i, lang):
             active = False
         if active:
             tok._.negated = True
             count += 1
-            if count >= MAX_SCOPE:
+            if count >= limit:
                 active = False
-        if is_negator(tok, lang):
+        if is_negator(tok, lang) and not _is_suggestion(toks, i, lang):
             active, count = True, 0
+            limit = CONDITION_SCOPE if conditional else MAX_SCOPE
 
 
 def detect_language(text: str) -> str:

@@ -331,3 +331,50 @@ def test_overlapping_hits_of_one_rule_are_one_finding():
 """
     found = fire(rules, "Borrow it from your family.", "en")
     assert [(f.column, f.end_column) for f in found] == [(1, 27)]
+
+
+@pytest.mark.parametrize("lang, text, word, negated", [
+    ("en", "We won't ask your family or friends to pay.", "friends", True),  # "or" in a phrase
+    ("en", "If this isn't sorted by Friday the police will be round.", "police", False),
+    ("en", "We will not hesitate to take you to court.", "court", False),
+    ("en", "Can't you borrow it from your mum?", "borrow", False),          # a suggestion
+    ("en", "Why not ask your family to pay?", "family", False),
+    ("en", "We will not contact your employer.", "employer", True),
+    ("zh", "如果不还钱公安会来抓你。", "抓", False),                          # the condition only
+    ("zh", "为什么不找家人借一下？", "借", False),
+    ("zh", "我们不会联系您的家人。", "家人", True),
+])
+def test_negation_scope(lang, text, word, negated):
+    doc = nlp.parse([text], lang)[0]
+    marks = {t.text: t._.negated for t in doc}
+    assert marks[word] is negated, [(t.text, t._.negated) for t in doc]
+
+
+def test_near_hit_is_negated_when_either_part_is():
+    rules = """
+- id: X-NEAR
+  kind: forbid
+  category: false-legal-consequence
+  severity: error
+  message: {en: charging order threat}
+  match:
+    - near: {a: [charging order], b: [will], within: 6}
+"""
+    assert fire(rules, "We will apply for a charging order.", "en")
+    assert not fire(rules, "We will not apply for a charging order.", "en")
+
+
+def test_an_excluded_long_hit_does_not_hide_a_shorter_valid_one():
+    rules = """
+- id: X-LONG
+  kind: forbid
+  category: pressure-borrow-to-repay
+  severity: error
+  message: {en: borrow}
+  match:
+    - regex: ['Borrow" it from your mum']
+    - phrases: [from your mum]
+"""
+    # the long hit starts inside a quotation and is excluded; the short one, outside it, is not
+    found = fire(rules, 'He said "Borrow" it from your mum.', "en")
+    assert [f.excerpt for f in found] == ["from your mum"]
