@@ -122,43 +122,33 @@ def _conditions(seg) -> str | None:
 # --- the tree: what is said on every path -------------------------------------------------
 
 
-def _covered(node: Node, carriers: set[int]) -> bool:
+def _said(node: Node, carriers: set[int], every_path: bool = True) -> bool:
+    """Is a carrier said on every path through the node (or, with every_path=False, on some)?"""
     if isinstance(node, (Text, Slot)):
         return id(node) in carriers
     if isinstance(node, Seq):
-        return any(_covered(item, carriers) for item in node.items)
+        return any(_said(item, carriers, every_path) for item in node.items)
     if isinstance(node, Choice):
-        return all(_covered(b.body, carriers) for b in node.branches)
+        combine = all if every_path else any
+        return combine(_said(b.body, carriers, every_path) for b in node.branches)
     if isinstance(node, Loop):
-        return _covered(node.body, carriers)
-    return False
-
-
-def _some(node: Node, carriers: set[int]) -> bool:
-    if isinstance(node, (Text, Slot)):
-        return id(node) in carriers
-    if isinstance(node, Seq):
-        return any(_some(item, carriers) for item in node.items)
-    if isinstance(node, Choice):
-        return any(_some(b.body, carriers) for b in node.branches)
-    if isinstance(node, Loop):
-        return _some(node.body, carriers)
+        return _said(node.body, carriers, every_path)
     return False
 
 
 def missing_paths(node: Node, carriers: set[int], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     """The branch conditions of the paths on which no carrier is said ([] if none)."""
-    if _covered(node, carriers):
+    if _said(node, carriers):
         return []
     if isinstance(node, Choice):
-        return [p for b in node.branches if not _covered(b.body, carriers)
+        return [p for b in node.branches if not _said(b.body, carriers)
                 for p in missing_paths(b.body, carriers, prefix + (b.condition,))]
     if isinstance(node, Seq):
-        partial = [item for item in node.items if _some(item, carriers)]
+        partial = [item for item in node.items if _said(item, carriers, False)]
         if not partial:
             return [prefix]
         return [p for item in partial for p in missing_paths(item, carriers, prefix)]
-    if isinstance(node, Loop) and _some(node.body, carriers):
+    if isinstance(node, Loop) and _said(node.body, carriers, False):
         return missing_paths(node.body, carriers, prefix)
     return [prefix]
 
