@@ -143,7 +143,8 @@ class Engine:
                 unit.docs = [next(docs) for _ in unit.variants]
 
     def findings(self, unit: Unit, rules: list[Rule] | None = None) -> list[Finding]:
-        rules = self.rules_for(unit.meta) if rules is None else rules
+        rules = self.rules_for(unit.meta) if rules is None else \
+            [r for r in rules if kinds.applies(r, unit.meta)]
         out: list[Finding] = []
         for rule in rules:
             for f in kinds.run(rule, unit):

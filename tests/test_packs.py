@@ -159,3 +159,34 @@ def test_rule_without_bad_example_fails_test_rules(tmp_path):
     path = write_pack(tmp_path, GOOD_RULE.replace("      bad: [你这个老赖。]\n", ""))
     code, out = invoke("test-rules", path)
     assert code == 1 and "no bad example" in out
+
+
+def test_every_built_in_pack_passes_its_own_examples():
+    code, out = invoke("test-rules")
+    assert code == 0, out
+    assert out.strip().endswith("0 fail")
+    for name in ("cn-collection", "cn-polite", "us-fdcpa", "uk-conc", "en-polite"):
+        assert name in packs.builtin_names()
+
+
+def test_built_in_packs_meet_the_quality_bar():
+    """Every rule: a message and suggestion in its language, a rationale, resolvable
+    citations, and at least four bad and four good examples."""
+    loaded = packs.load_all(packs.builtin_names())
+    cn = [r for p in loaded if "zh" in p.locale for r in p.rules]
+    en = [r for p in loaded if "en" in p.locale for r in p.rules]
+    assert len(cn) >= 40 and len(en) >= 40
+    for pack in loaded:
+        lang = pack.locale[0]
+        for rule in pack.rules:
+            assert rule.message.get(lang) and rule.suggestion.get(lang), rule.id
+            assert rule.rationale and rule.citations, rule.id
+            assert all(c in pack.references for c in rule.citations), rule.id
+            assert len(rule.bad) >= 4 and len(rule.good) >= 4, rule.id
+
+
+def test_test_rules_respects_an_examples_own_meta(tmp_path):
+    pack = GOOD_RULE.replace("    citations: [R1]\n", "    citations: [R1]\n    when: {channel: sms}\n") \
+        .replace("good: [您好。]", "good: [您好。, {text: 你这个老赖。, meta: {channel: letter}}]")
+    code, out = invoke("test-rules", write_pack(tmp_path, pack))
+    assert code == 0, out
