@@ -83,7 +83,7 @@ def excluded(rule: Rule, unit: Unit, doc: Doc, hit: matchers.Hit) -> bool:
     if unless.get("quoted", True) and any(t._.quoted for t in heads):
         return True
     lo, hi = _sentence_bounds(doc, hit.tok)
-    if unless.get("question") and doc.text[lo:hi].rstrip(" \n\"”’」)）]").endswith(("?", "？")):
+    if unless.get("question") and matchers.text_of(doc)[lo:hi].rstrip(" \n\"”’」)）]").endswith(("?", "？")):
         return True
     for key in ("preceded_by", "followed_by"):
         if key in unless:
@@ -214,7 +214,7 @@ def check_prefer(rule: Rule, unit: Unit) -> Iterable[Finding]:
                 span, seg = located
                 fix = None
                 if rule.spec.get("fix") and span.source.text[span.start:span.end] == \
-                        doc.text[hit.start:hit.end]:
+                        matchers.text_of(doc)[hit.start:hit.end]:
                     fix = (span.start, span.end, entry["use"])
                 yield make(rule, unit, span, variant=_conditions(seg),
                            suggestion=suggestion, fix=fix)
@@ -264,7 +264,7 @@ def _order(rule: Rule, unit: Unit, first_seen: dict[int, int]) -> list[Finding]:
                 span, seg = located
                 return [make(rule, unit, span, variant=_conditions(seg),
                              detail=say("missing-order", unit.lang,
-                                        before=doc.text[early[0].start:early[0].end]))]
+                                        before=matchers.text_of(doc)[early[0].start:early[0].end]))]
     return []
 
 
@@ -307,7 +307,7 @@ def check_metric(rule: Rule, unit: Unit) -> Iterable[Finding]:
     for variant, doc in zip(unit.variants, unit.docs):
         found = None
         if measure in ("sms_segments", "characters"):
-            text = _message_text(doc.text)
+            text = _message_text(matchers.text_of(doc))
             value = sms_segments(text) if measure == "sms_segments" else len(text)
             if value > limit:
                 found = (script_start(unit), None, value)
@@ -320,7 +320,7 @@ def check_metric(rule: Rule, unit: Unit) -> Iterable[Finding]:
                     found = (located[0], located[1], value)
                     break
         elif measure == "exclamations":
-            marks = [i for i, ch in enumerate(doc.text) if ch in "!！"
+            marks = [i for i, ch in enumerate(matchers.text_of(doc)) if ch in "!！"
                      and not doc[matchers.token_of(doc, i)]._.quoted]
             if len(marks) > limit:
                 located = variant.locate(marks[int(limit)], marks[int(limit)] + 1)

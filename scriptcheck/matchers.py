@@ -37,11 +37,26 @@ class Hit:
         return self.heads or (self.tok,)
 
 
+def text_of(doc: Doc) -> str:
+    """The document's text (spaCy rebuilds `doc.text` from its tokens on every access)."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
+def lower_of(doc: Doc) -> str:
+    text = doc.user_data.get("lower")
+    if text is None:
+        text = doc.user_data["lower"] = text_of(doc).lower()
+    return text
+
+
 def token_of(doc: Doc, char: int) -> int:
     """Index of the token holding a character (cached per document)."""
     table = doc.user_data.get("char_token")
     if table is None:
-        table = [0] * (len(doc.text) + 1)
+        table = [0] * (len(text_of(doc)) + 1)
         for tok in doc:  # a token's trailing whitespace belongs to it: together they tile the text
             for i in range(tok.idx, tok.idx + len(tok.text_with_ws)):
                 table[i] = tok.i
@@ -93,7 +108,7 @@ class Phrases:
 
     def find(self, doc: Doc) -> list[Hit]:
         if self.lang == "zh":
-            text = doc.text.lower()
+            text = lower_of(doc)
             hits = []
             for needle in self.needles:
                 at = text.find(needle)
@@ -136,10 +151,11 @@ class Exact:
     def find(self, doc: Doc) -> list[Hit]:
         hits = []
         for s in self.strings:
-            at = doc.text.find(s)
+            text = text_of(doc)
+            at = text.find(s)
             while at >= 0:
                 hits.append(char_hit(doc, at, at + len(s)))
-                at = doc.text.find(s, at + 1)
+                at = text.find(s, at + 1)
         return hits
 
 
