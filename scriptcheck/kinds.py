@@ -236,8 +236,8 @@ def check_require(rule: Rule, unit: Unit) -> Iterable[Finding]:
     for index, (variant, doc) in enumerate(zip(unit.variants, unit.docs)):
         sents = [s.start for s in doc.sents]
         for hit in matchers.find_all(found, doc):
-            if doc[hit.tok]._.quoted:
-                continue  # the customer saying it is no disclosure
+            if doc[hit.tok]._.quoted or doc[hit.tok]._.negated:
+                continue  # the customer saying it, or saying it is not so, discloses nothing
             if limit is not None and sum(1 for s in sents if s <= hit.tok) > limit:
                 continue
             for seg in variant.segments_in(hit.start, hit.end):

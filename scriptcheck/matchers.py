@@ -85,6 +85,12 @@ def sentences(doc: Doc) -> list[tuple[int, str]]:
 
 
 def char_hit(doc: Doc, start: int, end: int) -> Hit:
+    """A hit on characters, without the whitespace a pattern may have taken at its ends."""
+    text = text_of(doc)
+    while start < end - 1 and text[start].isspace():
+        start += 1
+    while end > start + 1 and text[end - 1].isspace():
+        end -= 1
     return Hit(start, end, token_of(doc, start), token_of(doc, max(end - 1, start)) + 1)
 
 

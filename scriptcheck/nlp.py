@@ -53,6 +53,7 @@ CONDITION_SCOPE = 3
 # "Can't you borrow it?", "Why not ask your family?", 为什么不找家人借: suggestions, not negation
 SUGGESTION_LEAD = {"zh": {"为什么", "干嘛", "怎么", "为何", "何不", "不如", "能不能", "难道"},
                    "en": {"why", "can", "could", "wo", "would", "ca", "do", "wouldn"}}
+OPENERS = set("【「『“‘（([{《〈﹁")
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "[": "]", "﹁": "﹂"}
 CLAUSE_PUNCT = set("，,。.！!？?；;：:…—")
 
@@ -112,6 +113,7 @@ class ContextMarker:
         return lookups.get_table("lemma_lookup")
 
     def __call__(self, doc: Doc) -> Doc:
+        _openers_start_sentences(doc)
         table = self._table() if self.lang == "en" else None
         for tok in doc:
             low = tok.text.lower()
@@ -130,8 +132,40 @@ class ContextMarker:
         return doc
 
 
-def is_negator(tok: Token, lang: str) -> bool:
-    return tok.text.lower() in NEGATORS[lang] or tok.dep_ == "neg"
+def _openers_start_sentences(doc: Doc) -> None:
+    """An opening bracket or quote after a sentence end begins the next sentence (the
+    sentencizer keeps any punctuation after a full stop in the sentence before)."""
+    if doc.has_annotation("DEP"):
+        return  # a trained parser's boundaries are left as they are
+    for tok in list(doc)[1:]:
+        if not tok.is_sent_start:
+            continue
+        j = tok.i
+        while j - 1 > 0 and doc[j - 1].text in OPENERS and not doc[j - 1].is_sent_start:
+            j -= 1
+        if j != tok.i:
+            tok.is_sent_start = False
+            doc[j].is_sent_start = True
+
+
+def is_negator(tok: Token, lang: str, toks: list[Token] | None = None, i: int = 0) -> bool:
+    text = tok.text.lower()
+    if lang == "zh" and _a_not_a(tok, toks, i):
+        return False
+    return text in NEGATORS[lang] or tok.dep_ == "neg"
+
+
+def _a_not_a(tok: Token, toks: list[Token] | None, i: int) -> bool:
+    """能不能, 要不要, 会不会, 可不可以: a question, not a negation."""
+    text = tok.text
+    for k in range(1, len(text) - 1):  # within one token: 能不能, 可不可以
+        if text[k] == "不" and text[k - 1] == text[k + 1]:
+            return True
+    if toks is None or not text.startswith("不"):
+        return False
+    before = toks[i - 1].text if i > 0 else ""
+    rest = text[1:] or (toks[i + 1].text if i + 1 < len(toks) else "")
+    return bool(before) and bool(rest) and before[-1] == rest[0]
 
 
 def _ends_scope(toks: list[Token], i: int, lang: str) -> bool:
@@ -174,7 +208,7 @@ def _mark_negation(toks: list[Token], lang: str) -> None:
             count += 1
             if count >= limit:
                 active = False
-        if is_negator(tok, lang) and not _is_suggestion(toks, i, lang):
+        if is_negator(tok, lang, toks, i) and not _is_suggestion(toks, i, lang):
             active, count = True, 0
             limit = CONDITION_SCOPE if conditional else MAX_SCOPE
 

@@ -301,6 +301,11 @@ def test_sentences_split_on_chinese_punctuation():
     assert [s.text for s in doc.sents] == ["您好！", "请问是王先生吗？", "我是客服。"]
 
 
+def test_an_opening_bracket_begins_the_next_sentence():
+    doc = nlp.parse(["\n【示例银行】您好。我们不会上门。（如客户说：“好”）"], "zh")[0]
+    assert [s.text for s in doc.sents][1:] == ["【示例银行】您好。", "我们不会上门。", "（如客户说：“好”）"]
+
+
 def test_trained_pipeline_is_used_when_configured(monkeypatch):
     """A configured model name goes to spacy.load; our components are added to it."""
     import spacy
@@ -343,6 +348,9 @@ def test_overlapping_hits_of_one_rule_are_one_finding():
     ("zh", "如果不还钱公安会来抓你。", "抓", False),                          # the condition only
     ("zh", "为什么不找家人借一下？", "借", False),
     ("zh", "我们不会联系您的家人。", "家人", True),
+    ("zh", "您看能不能先帮他垫上？", "垫", False),                            # A-not-A question
+    ("zh", "要不要我们帮你宣传一下？", "宣传", False),
+    ("zh", "可不可以今天还？", "今天", False),
 ])
 def test_negation_scope(lang, text, word, negated):
     doc = nlp.parse([text], lang)[0]
@@ -378,3 +386,17 @@ def test_an_excluded_long_hit_does_not_hide_a_shorter_valid_one():
     # the long hit starts inside a quotation and is excluded; the short one, outside it, is not
     found = fire(rules, 'He said "Borrow" it from your mum.', "en")
     assert [f.excerpt for f in found] == ["from your mum"]
+
+
+def test_a_pattern_that_takes_whitespace_is_reported_at_its_words():
+    rules = """
+- id: X-WS
+  kind: forbid
+  category: false-attorney
+  severity: error
+  message: {zh: 冒充律所}
+  match:
+    - regex: ['\\s*律师事务所\\s*']
+"""
+    found = fire(rules, "您好。\n\n示例律师事务所\n")
+    assert [(f.line, f.column, f.excerpt) for f in found] == [(3, 3, "律师事务所")]
