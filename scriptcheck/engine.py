@@ -8,7 +8,7 @@ from . import kinds, nlp, samples, suppress, variants
 from .frontmatter import default_jurisdiction, language
 from .kinds import Unit
 from .messages import say
-from .model import SEVERITY_RANK, Finding, Seq, Slot, Span, Text, finding_at
+from .model import SEVERITY_RANK, Finding, Slot, Text, finding_at, leaves
 from .packs import Pack, Rule
 from .template import Loader, Script, TemplateProblem
 
@@ -27,18 +27,6 @@ class Options:
     defaults: list[tuple[str, dict]] = field(default_factory=list)  # (path glob, meta)
 
 
-def _texts(node) -> list[str]:
-    if isinstance(node, Text):
-        return [node.text]
-    if isinstance(node, Seq):
-        return [t for item in node.items for t in _texts(item)]
-    if hasattr(node, "branches"):
-        return [t for b in node.branches for t in _texts(b.body)]
-    if hasattr(node, "body"):
-        return _texts(node.body)
-    return []
-
-
 def effective_meta(script: Script, options: Options) -> dict:
     """Front matter over configured defaults over built-in defaults; locale detected if absent."""
     from fnmatch import fnmatch
@@ -49,7 +37,8 @@ def effective_meta(script: Script, options: Options) -> dict:
             meta.update(values)
     meta.update(script.meta.values)
     if not meta.get("locale"):
-        said = "".join(_texts(script.tree)) or script.source.text  # a broken file has no tree
+        said = "".join(n.text for n in leaves(script.tree) if isinstance(n, Text)) \
+            or script.source.text  # a broken file has no tree
         meta["locale"] = "zh-CN" if nlp.detect_language(said) == "zh" else "en-US"
     if not meta.get("jurisdiction"):
         meta["jurisdiction"] = default_jurisdiction(meta["locale"])
@@ -109,27 +98,16 @@ class Engine:
         self.variant_count[script.source.path] = len(found)
         notes = [problem_finding(p, lang, self._sources(script)) for p in script.problems]
         for choice, branch in unchecked:
-            span = Span(choice.span.source, choice.span.start, choice.span.end)
             notes.append(finding_at(
-                span, rule="unchecked-branch", category="template-error", severity="info",
+                choice.span, rule="unchecked-branch", category="template-error", severity="info",
                 message=say("unchecked-branch", lang, condition=branch.condition,
                             line=branch.line, cap=self.options.max_variants)))
         return unit, notes
 
     def _sources(self, script: Script) -> dict:
-        sources = {script.source.path: script.source}
-        for path in script.uses:
-            try:
-                sources[path] = self.loader.load(path).source
-            except TemplateProblem:
-                pass
-        for problem in script.problems:
-            if problem.path not in sources:
-                try:
-                    sources[problem.path] = self.loader.load(problem.path).source
-                except TemplateProblem:
-                    pass
-        return sources
+        paths = {script.source.path, *script.uses, *(p.path for p in script.problems)}
+        return {path: source for path in paths
+                if (source := self.loader.source(path)) is not None}
 
     def parse(self, units: list[Unit]) -> None:
         """All variants of all units through one nlp.pipe per language."""

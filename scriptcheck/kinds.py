@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from . import matchers, nlp
 from .messages import say
-from .model import Choice, Finding, Loop, Node, Seq, Slot, Span, Text, finding_at
+from .model import Choice, Finding, Loop, Node, Seq, Slot, Span, Text, finding_at, leaves
 from .packs import PackError, Rule
 from .template import Script
 from .variants import Variant
@@ -164,16 +164,7 @@ def _report_missing(rule: Rule, unit: Unit, paths: list[tuple[str, ...]]) -> lis
 
 
 def slots(node: Node) -> Iterator[Slot]:
-    if isinstance(node, Slot):
-        yield node
-    elif isinstance(node, Seq):
-        for item in node.items:
-            yield from slots(item)
-    elif isinstance(node, Choice):
-        for b in node.branches:
-            yield from slots(b.body)
-    elif isinstance(node, Loop):
-        yield from slots(node.body)
+    return (leaf for leaf in leaves(node) if isinstance(leaf, Slot))
 
 
 # --- the kinds ----------------------------------------------------------------------------

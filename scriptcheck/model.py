@@ -99,6 +99,20 @@ class Loop:
 Node = Union[Text, Slot, Seq, Choice, Loop]
 
 
+def leaves(node: Node):
+    """Every Text and Slot of a tree, in source order, through every branch."""
+    if isinstance(node, (Text, Slot)):
+        yield node
+    elif isinstance(node, Seq):
+        for item in node.items:
+            yield from leaves(item)
+    elif isinstance(node, Choice):
+        for branch in node.branches:
+            yield from leaves(branch.body)
+    elif isinstance(node, Loop):
+        yield from leaves(node.body)
+
+
 # --- findings --------------------------------------------------------------------
 
 

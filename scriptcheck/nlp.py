@@ -43,7 +43,7 @@ AUXILIARIES = {
            "已经", "只能", "会让", "将会"},
     "en": {"will", "'ll", "would", "'d", "can", "could", "may", "might", "must", "shall",
            "should", "am", "are", "is", "was", "were", "'re", "'s", "'m", "have", "has", "had",
-           "'ve", "do", "does", "did", "wo", "ca", "need", "want", "are"},
+           "'ve", "do", "does", "did", "wo", "ca", "need", "want"},
 }
 MAX_SCOPE = 12
 # a negator inside a condition ("if you don't pay", 如果不还) negates the condition only

@@ -303,7 +303,7 @@ def load(spec: str, _seen: tuple[str, ...] = ()) -> list[Pack]:
         base = load(name, _seen + (pack.name,))
         overrides = {} if isinstance(item, str) else (item.get("overrides") or {})
         known = {r.id for b in base for r in b.rules}
-        for rule_id, change in overrides.items():
+        for rule_id in overrides:
             if rule_id not in known:
                 raise PackError(path, item["overrides"].key_lines[rule_id],
                                 f"override for unknown rule {rule_id} of pack {name}")

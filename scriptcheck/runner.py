@@ -10,7 +10,7 @@ from .config import Config
 from .cache import Cache
 from .engine import Engine, Options, dedupe
 from .model import Finding
-from .template import Loader, Script, TemplateProblem, analyze, make_environment
+from .template import Loader, Script, analyze, make_environment
 
 
 @dataclass
@@ -70,11 +70,7 @@ def run(paths: list[str], config: Config, options: Options,
                if explicit or os.path.normpath(s.source.path) not in used]
     engine = Engine(loaded, options, loader)
     sources = {s.source.path: s.source for s in scripts}
-    for path in used:
-        try:
-            sources[path] = loader.load(path).source
-        except TemplateProblem:
-            pass  # an unreadable partial is already a template-error finding
+    sources.update((p, src) for p in used if (src := loader.source(p)) is not None)
     settings = (config.trim_blocks, config.lstrip_blocks, tuple(roots))
     per_script, variant_counts = _check(scripts, engine, sources, cache_dir or config.cache_dir,
                                         loaded, options, settings)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .engine import Engine, Options
+from .engine import META_DEFAULTS, Engine, Options
 from .frontmatter import default_jurisdiction
 from .packs import Example, Pack, Rule
 from .template import Loader, TemplateProblem, build
@@ -28,9 +28,8 @@ def example_meta(rule: Rule, example: Example, pack: Pack) -> dict:
     lang = pack.locale[0] if pack.locale else "en"
     jurisdiction = pack.jurisdiction[0] if pack.jurisdiction else None
     locale = {"zh": "zh-CN"}.get(lang, "en-GB" if jurisdiction == "UK" else f"{lang}-US")
-    meta = {"locale": locale, "jurisdiction": jurisdiction or default_jurisdiction(locale),
-            "audience": "debtor", "channel": "call", "first_contact": False,
-            "time_barred": False}
+    meta = {**META_DEFAULTS, "locale": locale,
+            "jurisdiction": jurisdiction or default_jurisdiction(locale)}
     meta.update({key: values[0] for key, values in rule.when.items() if values})
     return meta
 

@@ -173,6 +173,13 @@ class Loader:
             raise found
         return found
 
+    def source(self, path: str) -> SourceFile | None:
+        """The text of a template, or None when it cannot be read or parsed."""
+        try:
+            return self.load(path).source
+        except TemplateProblem:
+            return None
+
     def load_text(self, text: str, path: str = "<example>") -> Parsed:
         """Parse template text that is not on disk (rule examples)."""
         return lex_and_parse(self.env, SourceFile(path, _NEWLINES.sub("\n", text)))

@@ -98,6 +98,34 @@ def _pick(choice: Choice, covered: set[tuple[int, int]], n: int) -> int:
     return n % len(choice.branches)
 
 
+def _walk(tree: Seq, render: Callable[[Slot], str], covered: set[tuple[int, int]],
+          n: int) -> Variant:
+    """One variant: at each choice, a branch not taken yet where there is one."""
+    taken: dict[int, int] = {}
+    parts: list[str] = []
+    segments: list[Segment] = []
+
+    def emit(node: Node, conditions: tuple[str, ...]) -> None:
+        if isinstance(node, Seq):
+            for item in node.items:
+                emit(item, conditions)
+        elif isinstance(node, Loop):
+            emit(node.body, conditions)
+        elif isinstance(node, Choice):
+            pick = taken[id(node)] = _pick(node, covered, n)
+            branch = node.branches[pick]
+            emit(branch.body, conditions + (branch.condition,))
+        else:
+            text = node.text if isinstance(node, Text) else render(node)
+            if text:
+                start = segments[-1].end if segments else 0
+                segments.append(Segment(start, start + len(text), node, conditions))
+                parts.append(text)
+
+    emit(tree, ())
+    return Variant("".join(parts), segments, taken)
+
+
 def build(tree: Seq, render: Callable[[Slot], str], cap: int = 64
           ) -> tuple[list[Variant], list[tuple[Choice, Branch]]]:
     """Variants covering every branch (up to `cap`), and the branches left unchecked."""
@@ -105,43 +133,12 @@ def build(tree: Seq, render: Callable[[Slot], str], cap: int = 64
     covered: set[tuple[int, int]] = set()
     variants: list[Variant] = []
     while len(variants) < max(cap, 1):
-        taken: dict[int, int] = {}
-        parts: list[str] = []
-        segments: list[Segment] = []
-        length = 0
-
-        def emit(node: Node, conditions: tuple[str, ...]) -> None:
-            nonlocal length
-            if isinstance(node, Text):
-                text = node.text
-            elif isinstance(node, Slot):
-                text = render(node)
-            elif isinstance(node, Seq):
-                for item in node.items:
-                    emit(item, conditions)
-                return
-            elif isinstance(node, Loop):
-                emit(node.body, conditions)
-                return
-            elif isinstance(node, Choice):
-                pick = _pick(node, covered, len(variants))
-                taken[id(node)] = pick
-                branch = node.branches[pick]
-                emit(branch.body, conditions + (branch.condition,))
-                return
-            else:  # pragma: no cover - the tree has no other node types
-                raise TypeError(type(node))
-            if text:
-                segments.append(Segment(length, length + len(text), node, conditions))
-                parts.append(text)
-                length += len(text)
-
-        emit(tree, ())
-        new = {(cid, i) for cid, i in taken.items()} - covered
+        variant = _walk(tree, render, covered, len(variants))
+        new = set(variant.choices.items()) - covered
         if variants and not new:
             break
         covered |= new
-        variants.append(Variant("".join(parts), segments, taken))
+        variants.append(variant)
         if len(covered) == len(everything):
             break
     unchecked = [(choice, choice.branches[i]) for choice, i in everything

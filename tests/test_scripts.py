@@ -6,7 +6,6 @@ import os
 import re
 from pathlib import Path
 
-import pytest
 
 from scriptcheck import runner
 from scriptcheck.categories import CATEGORIES
