@@ -171,3 +171,28 @@ def test_cache_skips_unchanged_scripts_without_loading_nlp(tree, monkeypatch):
     (root / "c").mkdir()
     report_of("c", *RULES)
     assert not (root / "c" / ".cache").exists() and not (root / ".scriptcheck_cache").exists()
+
+
+def test_machine_formats_sarif_junit_github(tree):
+    import xml.etree.ElementTree as ET
+
+    tree({"a.j2": BAD_ZH, "b.j2": GOOD_ZH})
+    code, out = invoke("check", ".", "--format", "sarif", *RULES)
+    sarif = json.loads(out)
+    (run,) = sarif["runs"]
+    assert code == 1 and sarif["version"] == "2.1.0"
+    (result,) = run["results"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert (result["ruleId"], result["level"], region["startLine"], region["startColumn"]) == \
+        ("T-ZH-HOME", "error", 8, 6)
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["T-ZH-HOME"]
+
+    code, out = invoke("check", ".", "--format", "junit", *RULES)
+    suite = ET.fromstring(out.split("?>", 1)[1]).find("testsuite")
+    assert (suite.get("tests"), suite.get("failures")) == ("2", "1")
+    failing = [c.get("name") for c in suite if c.find("failure") is not None]
+    assert failing == ["a.j2"]
+
+    code, out = invoke("check", ".", "--format", "github", *RULES)
+    assert out == ("::error file=a.j2,line=8,col=6,endLine=8,endColumn=8,"
+                   "title=T-ZH-HOME [threat-home-visit]::以上门相威胁。%0A请说明可通过官方渠道协商还款。\n")

@@ -1,6 +1,7 @@
 """Reporters: findings -> text for people or formats for machines."""
 from __future__ import annotations
 
-from . import json_report, text
+from . import github, json_report, junit, sarif, text
 
-FORMATS = {"text": text.render, "json": json_report.render}
+FORMATS = {"text": text.render, "json": json_report.render, "sarif": sarif.render,
+           "junit": junit.render, "github": github.render}

@@ -18,7 +18,7 @@ def _caret(line: str, column: int, end_column: int, end_line_same: bool) -> str:
     return " " * _width(before) + "^" * max(_width(span), 1)
 
 
-def render(report: dict, findings: list[Finding], sources: dict, color: bool = False) -> str:
+def render(report: dict, findings: list[Finding], sources: dict) -> str:
     out = []
     for f in findings:
         head = f"{f.path}:{f.line}:{f.column}: {f.severity} {f.rule} [{f.category}] {f.message}"
