@@ -12,7 +12,7 @@ import tempfile
 
 import click
 
-from . import __version__, config as config_mod, fixes, packs, runner, schema, selftest
+from . import __version__, baseline, config as config_mod, fixes, packs, runner, schema, selftest
 from .engine import Options, failing
 from .report import FORMATS
 
@@ -85,8 +85,10 @@ def main() -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False),
               help="Cache findings by content in DIR: unchanged scripts are not re-checked.")
 @click.option("--no-cache", is_flag=True, help="Ignore a configured cache-dir.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="A JSON report of an earlier run: its findings are not reported again.")
 def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, template_path,
-          select, ignore, config_path, fix, cache_dir, no_cache) -> None:
+          select, ignore, config_path, fix, cache_dir, no_cache, baseline_file) -> None:
     """Check call scripts under PATHS (files or folders; default: the current folder)."""
     config = _load_config(config_path)
     context = None
@@ -111,8 +113,8 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
         if no_cache:
             config.cache_dir = None
         result = runner.run(list(paths) or ["."], config, options, list(rule_specs) or None,
-                            None if no_cache else cache_dir)
-    except packs.PackError as exc:
+                            None if no_cache else cache_dir, baseline_file or config.baseline)
+    except (packs.PackError, baseline.BaselineError) as exc:
         _fail(str(exc))
     if fix:
         for path, text in fixes.apply(result.findings, result.sources).items():

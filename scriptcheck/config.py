@@ -33,12 +33,13 @@ class Config:
     trim_blocks: bool = False
     lstrip_blocks: bool = False
     cache_dir: str | None = None
+    baseline: str | None = None
 
 
 _KEYS = {"rules": list, "fail-on": str, "max-variants": int, "template-paths": list,
          "exclude": list, "partials": list, "select": list, "ignore": list, "severity": dict,
          "models": dict, "defaults": list, "context": str, "trim-blocks": bool,
-         "lstrip-blocks": bool, "cache-dir": str}
+         "lstrip-blocks": bool, "cache-dir": str, "baseline": str}
 
 
 def find(start: str = ".") -> Path | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from . import __version__, discover, packs
+from . import __version__, baseline, discover, packs
 from .config import Config
 from .cache import Cache
 from .engine import Engine, Options, dedupe
@@ -52,7 +52,8 @@ def _check(scripts: list[Script], engine: Engine, sources: dict, cache_dir: str 
 
 
 def run(paths: list[str], config: Config, options: Options,
-        pack_specs: list[str] | None = None, cache_dir: str | None = None) -> Result:
+        pack_specs: list[str] | None = None, cache_dir: str | None = None,
+        baseline_file: str | None = None) -> Result:
     loaded = packs.load_all(pack_specs or config.rules or default_packs())
     files = discover.find_files(paths, config.exclude)
     roots = [*config.template_paths]
@@ -75,6 +76,9 @@ def run(paths: list[str], config: Config, options: Options,
     per_script, variant_counts = _check(scripts, engine, sources, cache_dir or config.cache_dir,
                                         loaded, options, settings)
     findings = dedupe([f for s in scripts for f in per_script[s.source.path]])
+    known = 0
+    if baseline_file:
+        findings, known = baseline.apply(findings, baseline.load(baseline_file))
     report = {
         "version": 1,
         "tool": {"name": "scriptcheck", "version": __version__},
@@ -83,6 +87,7 @@ def run(paths: list[str], config: Config, options: Options,
                    "error": next((p.message for p in s.problems), None)} for s in scripts],
         "findings": [f.to_json() for f in findings],
         "summary": {"files": len(scripts), "findings": len(findings),
+                    **({"baseline": known} if baseline_file else {}),
                     **{sev: sum(1 for f in findings if f.severity == sev)
                        for sev in ("error", "warning", "info")}},
     }

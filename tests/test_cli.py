@@ -196,3 +196,17 @@ def test_machine_formats_sarif_junit_github(tree):
     code, out = invoke("check", ".", "--format", "github", *RULES)
     assert out == ("::error file=a.j2,line=8,col=6,endLine=8,endColumn=8,"
                    "title=T-ZH-HOME [threat-home-visit]::以上门相威胁。%0A请说明可通过官方渠道协商还款。\n")
+
+
+def test_baseline_hides_old_findings_and_reports_new_ones(tree):
+    root = tree({"a.j2": BAD_ZH})
+    code, _ = invoke("check", "a.j2", "--format", "json", "-o", "base.json", *RULES)
+    assert code == 1
+    code, report = report_of("a.j2", "--baseline", "base.json", *RULES)
+    assert code == 0 and report["findings"] == [] and report["summary"]["baseline"] == 1
+    # an edit above moves the old finding down a line: still old; a new violation is new
+    (root / "a.j2").write_text(BAD_ZH.replace("您好", "\n您好") + "我们会上门拜访。\n",
+                               encoding="utf-8")
+    code, report = report_of("a.j2", "--baseline", "base.json", *RULES)
+    assert code == 1 and [f["line"] for f in report["findings"]] == [10]
+    assert invoke("check", "a.j2", "--baseline", "nope.json", *RULES)[0] == 2
