@@ -66,6 +66,13 @@ def main() -> None:
         big = discover.find_files([str(tmp)])
         timed(f"check a synthetic repository ({args.copies} copies of scripts/)",
               lambda: runner.run([str(tmp)], Config(), Options()), "files", len(big))
+        cache = str(tmp / ".cache")
+        timed("  the same, filling the cache (--cache-dir)",
+              lambda: runner.run([str(tmp)], Config(), Options(), cache_dir=cache),
+              "files", len(big))
+        timed("  the same again, unchanged (all from the cache)",
+              lambda: runner.run([str(tmp)], Config(), Options(), cache_dir=cache),
+              "files", len(big))
     finally:
         shutil.rmtree(tmp)
 
