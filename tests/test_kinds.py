@@ -400,3 +400,65 @@ def test_a_pattern_that_takes_whitespace_is_reported_at_its_words():
 """
     found = fire(rules, "您好。\n\n示例律师事务所\n")
     assert [(f.line, f.column, f.excerpt) for f in found] == [(3, 3, "律师事务所")]
+
+
+PREFER_EN = """
+- id: X-EN-PREFER
+  kind: prefer
+  category: impolite-address
+  severity: warning
+  message: {en: say it politely}
+  replace:
+    - {instead_of: you must, use: please}
+  fix: true
+"""
+
+
+def test_prefer_en_matches_words_and_offers_the_fix():
+    found = fire(PREFER_EN, "You must call us today.", "en")
+    assert [(f.column, f.excerpt, f.fix[2]) for f in found] == [(1, "You must", "please")]
+    assert not fire(PREFER_EN, "Please call us today.", "en")
+    assert not fire(PREFER_EN, '[If the customer says: "You must be joking."]', "en")
+
+
+VARIABLES_ZH = """
+- id: X-ZH-VARS
+  kind: variables
+  category: privacy-leak
+  severity: error
+  message: {zh: 短信中出现完整卡号}
+  forbid: ["card.number", "*.id_number"]
+  require: ["bank.name|agency.name"]
+"""
+
+
+def test_variables_zh():
+    found = fire(VARIABLES_ZH, "【{{ bank.name }}】您的卡{{ card.number }}已逾期。")
+    assert [(f.line, f.column) for f in found] == [(1, 21)]
+    assert not fire(VARIABLES_ZH, "【{{ bank.name }}】您尾号{{ card.last4 }}的卡已逾期。")
+    missing = fire(VARIABLES_ZH, "您尾号{{ card.last4 }}的卡已逾期。")
+    assert [f.line for f in missing] == [1]
+
+
+META_EN = """
+- id: X-EN-HOURS
+  kind: meta
+  category: inconvenient-time
+  severity: error
+  message: {en: outside 8 a.m. to 9 p.m.}
+  key: contact_window
+  within: "08:00-21:00"
+- id: X-EN-STAGE
+  kind: meta
+  category: x-stage
+  severity: info
+  message: {en: stage not allowed}
+  key: stage
+  forbid: [legal]
+"""
+
+
+def test_meta_en_window_and_forbidden_values():
+    found = fire(META_EN, "Hello.", "en", contact_window="07:00-22:00", stage="Legal")
+    assert sorted(f.rule for f in found) == ["X-EN-HOURS", "X-EN-STAGE"]
+    assert not fire(META_EN, "Hello.", "en", contact_window="08:00-21:00", stage="placement")
