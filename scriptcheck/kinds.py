@@ -78,7 +78,8 @@ def excluded(rule: Rule, unit: Unit, doc: Doc, hit: matchers.Hit) -> bool:
     """The rule's `unless` exceptions (negation and quotation are on by default)."""
     unless = rule.spec.get("unless") or {}
     heads = [doc[i] for i in hit.starts]
-    if unless.get("negated", True) and any(t._.negated for t in heads):
+    if unless.get("negated", True) and (any(t._.negated for t in heads) or
+                                        nlp.negated_after(doc, hit.tok_end)):
         return True
     if unless.get("quoted", True) and any(t._.quoted for t in heads):
         return True

@@ -66,30 +66,52 @@ def _extensions() -> None:
             Token.set_extension(name, default=default)
 
 
+def _is_speech(inner: str) -> bool:
+    """Quoted speech is a phrase or more; a quoted word or two (Reply "STOP", a “老赖” label)
+    is the speaker's own wording and stays checked."""
+    han = len(re.findall(r"[\u4e00-\u9fff]", inner))
+    words = len(re.findall(r"[A-Za-z]+(?:'[A-Za-z]+)?", inner))
+    return han >= 3 or words >= 3 or inner.rstrip().endswith(("?", "？", "!", "！", "。"))
+
+
+def _single_quotes(text: str) -> list[tuple[int, int]]:
+    """'…' used as quotation marks: opened after a space or bracket, closed before one, so
+    apostrophes (don't, the customer's) are not taken for quotes."""
+    found = []
+    for m in re.finditer(r"(?:(?<=^)|(?<=[\s(\[:;,]))'(?=\S)([^'\n]*(?:'\w[^'\n]*)*?)(?<=\S)'"
+                         r"(?=$|[\s.,;:!?)\]])", text, re.M):
+        found.append((m.start(), m.end()))
+    return found
+
+
 def quoted_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges of quoted speech and [stage directions]: not the agent's words."""
     ranges: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     straight = -1
+
+    def close(start: int, end: int, bracket: bool = False) -> None:
+        if bracket or _is_speech(text[start + 1:end - 1]):
+            ranges.append((start, end))
+
     for i, ch in enumerate(text):
         if ch == '"':
             if straight < 0:
                 straight = i
             else:
-                ranges.append((straight, i + 1))
+                close(straight, i + 1)
                 straight = -1
         elif ch in QUOTE_PAIRS:
             stack.append((QUOTE_PAIRS[ch], i))
         elif stack and ch == stack[-1][0]:
             _, start = stack.pop()
             if not stack:
-                ranges.append((start, i + 1))
+                close(start, i + 1, bracket=text[start] in "[﹁")
         elif ch == "\n":  # quotes do not run past the end of a line
-            if straight >= 0:
-                straight = -1
-            if stack:
-                stack.clear()
-    return ranges
+            straight = -1
+            stack.clear()
+    ranges += [(a, b) for a, b in _single_quotes(text) if _is_speech(text[a + 1:b - 1])]
+    return sorted(ranges)
 
 
 @Language.factory("scriptcheck_context")
@@ -211,6 +233,25 @@ def _mark_negation(toks: list[Token], lang: str) -> None:
         if is_negator(tok, lang, toks, i) and not _is_suggestion(toks, i, lang):
             active, count = True, 0
             limit = CONDITION_SCOPE if conditional else MAX_SCOPE
+
+
+PASSIVE_AUX = {"is", "are", "was", "were", "will", "would", "has", "have", "had", "be", "being",
+               "been", "can", "could", "may", "might", "shall", "should", "must", "'s", "'re",
+               "'ll", "wo", "ca", "do", "does", "did"}
+
+
+def negated_after(doc: Doc, end: int) -> bool:
+    """English negation after the words: "a CCJ is not being sought", "your employer will
+    not be contacted" (auxiliaries, a negator, then a passive)."""
+    if doc.lang_ != "en":
+        return False
+    i = end
+    while i < len(doc) and i - end < 3 and doc[i].lower_ in PASSIVE_AUX:
+        i += 1
+    if i == end or i + 1 >= len(doc) or doc[i].lower_ not in ("not", "n't", "never"):
+        return False
+    after = doc[i + 1].lower_
+    return after in ("be", "being", "been") or after.endswith(("ed", "en", "ght", "wn"))
 
 
 def detect_language(text: str) -> str:

@@ -380,11 +380,11 @@ def test_an_excluded_long_hit_does_not_hide_a_shorter_valid_one():
   severity: error
   message: {en: borrow}
   match:
-    - regex: ['Borrow" it from your mum']
+    - regex: ['borrow" it from your mum']
     - phrases: [from your mum]
 """
     # the long hit starts inside a quotation and is excluded; the short one, outside it, is not
-    found = fire(rules, 'He said "Borrow" it from your mum.', "en")
+    found = fire(rules, 'He said "you could borrow" it from your mum.', "en")
     assert [f.excerpt for f in found] == ["from your mum"]
 
 
@@ -462,3 +462,24 @@ def test_meta_en_window_and_forbidden_values():
     found = fire(META_EN, "Hello.", "en", contact_window="07:00-22:00", stage="Legal")
     assert sorted(f.rule for f in found) == ["X-EN-HOURS", "X-EN-STAGE"]
     assert not fire(META_EN, "Hello.", "en", contact_window="08:00-21:00", stage="placement")
+
+
+@pytest.mark.parametrize("text, fires", [
+    ('Reply "unsubscribe" to stop these emails.', True),        # a quoted keyword is not speech
+    ("If the customer asks 'Will I be arrested?', say no.", False),  # single quotes: speech
+    ("The customer's arrest is what we'll ask for.", True),      # apostrophes are not quotes
+])
+def test_quotation_marks_speech_not_terms(text, fires):
+    rules = FORBID_EN.replace("[arrest]", "[arrest, unsubscribe]")
+    assert bool(fire(rules, text, "en")) is fires
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("A County Court Judgment is being sought.", True),
+    ("A County Court Judgment is not being sought.", False),
+    ("Your employer will not be contacted.", False),
+    ("The bailiffs will not stop until you pay.", True),
+])
+def test_english_negation_after_the_words(text, fires):
+    rules = FORBID_EN.replace("[arrest]", "[county court judgment, employer, bailiffs]")
+    assert bool(fire(rules, text, "en")) is fires
