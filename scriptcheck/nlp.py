@@ -84,8 +84,9 @@ def _single_quotes(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def quoted_ranges(text: str) -> list[tuple[int, int]]:
-    """Character ranges of quoted speech and [stage directions]: not the agent's words."""
+def quoted_ranges(text: str, lang: str = "en") -> list[tuple[int, int]]:
+    """Character ranges of quoted speech and [stage directions]: not the agent's words.
+    In Chinese, half-width [...] is a signature or label (an SMS's [示例银行]), not a direction."""
     ranges: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     straight = -1
@@ -101,7 +102,7 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
             else:
                 close(straight, i + 1)
                 straight = -1
-        elif ch in QUOTE_PAIRS:
+        elif ch in QUOTE_PAIRS and not (ch == "[" and lang == "zh"):
             stack.append((QUOTE_PAIRS[ch], i))
         elif stack and ch == stack[-1][0]:
             _, start = stack.pop()
@@ -144,7 +145,7 @@ class ContextMarker:
                 # the lookup table is case-sensitive: "Arrested" should read as "arrest"
                 lemma = str(table.get(low, low)).lower()
             tok._.lem = lemma
-        ranges = quoted_ranges(doc.text)
+        ranges = quoted_ranges(doc.text, self.lang)
         if ranges:
             for tok in doc:
                 if any(a <= tok.idx < b for a, b in ranges):
@@ -172,19 +173,22 @@ def _openers_start_sentences(doc: Doc) -> None:
 
 def is_negator(tok: Token, lang: str, toks: list[Token] | None = None, i: int = 0) -> bool:
     text = tok.text.lower()
-    if lang == "zh" and _a_not_a(tok, toks, i):
+    if lang == "zh" and _not_a_denial(tok, toks, i):
         return False
     return text in NEGATORS[lang] or tok.dep_ == "neg"
 
 
-def _a_not_a(tok: Token, toks: list[Token] | None, i: int) -> bool:
-    """能不能, 要不要, 会不会, 可不可以: a question, not a negation."""
+def _not_a_denial(tok: Token, toks: list[Token] | None, i: int) -> bool:
+    """不 that denies nothing: 能不能, 要不要, 可不可以 (questions) and 不|还是 (jieba's cut of
+    "不还是要…": not repaying *is* …)."""
     text = tok.text
     for k in range(1, len(text) - 1):  # within one token: 能不能, 可不可以
         if text[k] == "不" and text[k - 1] == text[k + 1]:
             return True
     if toks is None or not text.startswith("不"):
         return False
+    if text == "不" and i + 1 < len(toks) and toks[i + 1].text.startswith("还是"):
+        return True  # 不|还是: "不还(钱)是…", the negation is the subject, not the claim
     before = toks[i - 1].text if i > 0 else ""
     rest = text[1:] or (toks[i + 1].text if i + 1 < len(toks) else "")
     return bool(before) and bool(rest) and before[-1] == rest[0]
@@ -193,6 +197,8 @@ def _a_not_a(tok: Token, toks: list[Token] | None, i: int) -> bool:
 def _ends_scope(toks: list[Token], i: int, lang: str) -> bool:
     text = toks[i].text.lower()
     if lang == "zh":
+        if "就" in text and _jiu_means_regarding(toks, i):
+            return False
         if any(marker in text for marker in SCOPE_ENDS["zh"]):
             return True
     elif text in SCOPE_ENDS["en"]:
@@ -212,6 +218,13 @@ def _is_suggestion(toks: list[Token], i: int, lang: str) -> bool:
         return i <= 2 and (not before or before[0] in SUGGESTION_LEAD["en"])
     return any(word in SUGGESTION_LEAD["zh"] for word in before) or \
         any(toks[i].text.startswith(w) for w in ("何不", "不如"))
+
+
+def _jiu_means_regarding(toks: list[Token], i: int) -> bool:
+    """就此事, 就该笔欠款: 就 as "about", not "then"."""
+    text = toks[i].text
+    rest = text[text.index("就") + 1:] or (toks[i + 1].text if i + 1 < len(toks) else "")
+    return rest.startswith(("此", "该", "这", "本", "上述", "相关", "您的", "贵"))
 
 
 def _mark_negation(toks: list[Token], lang: str) -> None:

@@ -351,6 +351,8 @@ def test_overlapping_hits_of_one_rule_are_one_finding():
     ("zh", "您看能不能先帮他垫上？", "垫", False),                            # A-not-A question
     ("zh", "要不要我们帮你宣传一下？", "宣传", False),
     ("zh", "可不可以今天还？", "今天", False),
+    ("zh", "我们不会再就此事反复联系您。", "反复", True),                   # 就 = "about"
+    ("zh", "信用卡透支不还是要负刑事责任的。", "刑事责任", False),          # 不|还是
 ])
 def test_negation_scope(lang, text, word, negated):
     doc = nlp.parse([text], lang)[0]
@@ -483,3 +485,10 @@ def test_quotation_marks_speech_not_terms(text, fires):
 def test_english_negation_after_the_words(text, fires):
     rules = FORBID_EN.replace("[arrest]", "[county court judgment, employer, bailiffs]")
     assert bool(fire(rules, text, "en")) is fires
+
+
+def test_half_width_brackets_are_a_signature_in_chinese():
+    doc = nlp.parse(["[示例银行]您尾号1234的信用卡已逾期。"], "zh")[0]
+    assert not any(t._.quoted for t in doc)
+    doc = nlp.parse(["[If the consumer asks:] Hello."], "en")[0]
+    assert doc[1]._.quoted
