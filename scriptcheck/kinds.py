@@ -6,9 +6,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
-from typing import Callable, Iterable, Iterator
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from . import matchers, nlp
 from .messages import say
@@ -16,6 +14,9 @@ from .model import Choice, Finding, Loop, Node, Seq, Slot, Span, Text, finding_a
 from .packs import PackError, Rule
 from .template import Script
 from .variants import Variant
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 @dataclass

@@ -7,10 +7,12 @@ English phrases are matched word by word on lemma or lower case, so `arrest` fin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import regex
-from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from .packs import compile_regex
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 REGEX_TIMEOUT = 1.0  # seconds per sentence
 
@@ -167,7 +169,7 @@ class Exact:
 
 class Regex:
     def __init__(self, patterns: list[str]):
-        self.patterns = [(p, regex.compile(p)) for p in patterns]
+        self.patterns = [(p, compile_regex(p)) for p in patterns]
 
     def find(self, doc: Doc) -> list[Hit]:
         hits = []
@@ -201,6 +203,8 @@ def _lemma_keys(pattern: list[dict]) -> list[dict]:
 
 class Tokens:
     def __init__(self, patterns: list[list[dict]], nlp):
+        from spacy.matcher import Matcher
+
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("p", [_lemma_keys(p) for p in patterns])
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 import re
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy is imported when a pipeline is first built, not before
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
 
 SENTENCE_END = ["。", "！", "？", "!", "?", ".", "；", ";", "…", "\n"]
 
@@ -60,10 +62,16 @@ CLAUSE_PUNCT = set("，,。.！!？?；;：:…—")
 _pipelines: dict[tuple[str, str | None], Language] = {}
 
 
-def _extensions() -> None:
+def _register() -> None:
+    """Token extensions and the context component, once per process."""
+    from spacy.language import Language
+    from spacy.tokens import Token
+
     for name, default in (("negated", False), ("quoted", False), ("lem", "")):
         if not Token.has_extension(name):
             Token.set_extension(name, default=default)
+    if "scriptcheck_context" not in Language.factories:
+        Language.factory("scriptcheck_context", func=lambda nlp, name: ContextMarker(nlp))
 
 
 def _is_speech(inner: str) -> bool:
@@ -113,11 +121,6 @@ def quoted_ranges(text: str, lang: str = "en") -> list[tuple[int, int]]:
             stack.clear()
     ranges += [(a, b) for a, b in _single_quotes(text) if _is_speech(text[a + 1:b - 1])]
     return sorted(ranges)
-
-
-@Language.factory("scriptcheck_context")
-def make_context(nlp: Language, name: str) -> "ContextMarker":
-    return ContextMarker(nlp)
 
 
 class ContextMarker:
@@ -279,7 +282,9 @@ def pipeline(lang: str, model: str | None = None) -> Language:
     key = (lang, model)
     if key in _pipelines:
         return _pipelines[key]
-    _extensions()
+    import spacy
+
+    _register()
     if model:
         nlp = spacy.load(model)
     elif lang == "zh":

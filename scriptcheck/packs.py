@@ -4,6 +4,7 @@ A broken pack stops the run with `file:line: message`; nothing is checked with h
 """
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,12 @@ import yaml
 from . import schema
 from .categories import is_category
 from .frontmatter import language
+
+
+@functools.lru_cache(maxsize=None)
+def compile_regex(pattern: str) -> regex.Pattern:
+    """Compiled once per process: pack validation and matching share it."""
+    return regex.compile(pattern)
 
 
 class PackError(Exception):
@@ -228,7 +235,7 @@ def _check_patterns(raw: dict, path: str) -> None:
     """Regular expressions must compile; say where they do not."""
     def check(pattern: str, at: int) -> None:
         try:
-            regex.compile(pattern)
+            compile_regex(pattern)
         except regex.error as exc:
             raise PackError(path, at, f"rule {raw['id']}: bad regular expression "
                                       f"{pattern!r}: {exc}") from None

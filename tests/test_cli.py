@@ -210,3 +210,20 @@ def test_baseline_hides_old_findings_and_reports_new_ones(tree):
     code, report = report_of("a.j2", "--baseline", "base.json", *RULES)
     assert code == 1 and [f["line"] for f in report["findings"]] == [10]
     assert invoke("check", "a.j2", "--baseline", "nope.json", *RULES)[0] == 2
+
+
+def test_a_fully_cached_run_never_imports_spacy(tree):
+    import subprocess
+    import sys
+
+    tree({"a.j2": BAD_ZH})
+    args = ["check", "a.j2", "--cache-dir", ".cache", *RULES]
+    probe = ("import sys\nfrom scriptcheck import cli\n"
+             f"sys.argv = ['scriptcheck', *{args!r}]\n"
+             "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+             "print('SPACY', 'spacy' in sys.modules)\n")
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    second = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert "SPACY True" in first.stdout          # the first run needs the pipelines
+    assert "SPACY False" in second.stdout        # the unchanged re-run does not
+    assert first.stdout.split("SPACY")[0] == second.stdout.split("SPACY")[0]
