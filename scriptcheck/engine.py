@@ -119,6 +119,10 @@ class Engine:
             docs = iter(nlp.parse(texts, lang, model))
             for unit in group:
                 unit.docs = [next(docs) for _ in unit.variants]
+                for variant, doc in zip(unit.variants, unit.docs):
+                    doc.user_data["slots"] = [(s.start, s.end, s.node.variables)
+                                              for s in variant.segments
+                                              if isinstance(s.node, Slot)]
 
     def findings(self, unit: Unit, rules: list[Rule] | None = None) -> list[Finding]:
         rules = self.rules_for(unit.meta) if rules is None else \

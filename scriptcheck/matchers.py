@@ -240,6 +240,20 @@ class Near:
         return hits
 
 
+class Slots:
+    """Where the template says a `{{ variable }}` whose dotted name matches a glob: the
+    script names the agency when it says `{{ agency.name }}`, whatever its sample value."""
+
+    def __init__(self, globs: list[str]):
+        self.globs = globs
+
+    def find(self, doc: Doc) -> list[Hit]:
+        from fnmatch import fnmatch
+
+        return [char_hit(doc, start, end) for start, end, names in doc.user_data.get("slots", ())
+                if any(fnmatch(name, g) for name in names for g in self.globs)]
+
+
 def compile_match(alternatives: list[dict], lang: str, nlp) -> list:
     """The matchers of a rule's `match` (or `before`) list."""
     out = []
@@ -254,6 +268,8 @@ def compile_match(alternatives: list[dict], lang: str, nlp) -> list:
             out.append(Tokens([list(p) for p in alt["tokens"]], nlp))
         elif "near" in alt:
             out.append(Near(alt["near"], lang, nlp))
+        elif "slots" in alt:
+            out.append(Slots(list(alt["slots"])))
     return out
 
 

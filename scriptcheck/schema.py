@@ -21,13 +21,14 @@ PHRASES = {"type": "array", "items": {"type": "string"}, "minItems": 1}
 
 MATCHER = {
     "type": "object",
-    "description": "One alternative: exactly one of phrases, exact, regex, tokens, near",
+    "description": "One alternative: exactly one of phrases, exact, regex, tokens, near, slots",
     "properties": {
         "phrases": PHRASES,
         "exact": PHRASES,
         "regex": PHRASES,
         "tokens": {"type": "array", "items": {"type": "array", "items": {"type": "object"}},
                    "minItems": 1},
+        "slots": PHRASES,
         "near": {
             "type": "object",
             "properties": {"a": PHRASES, "b": PHRASES, "within": {"type": "integer"},

@@ -492,3 +492,21 @@ def test_half_width_brackets_are_a_signature_in_chinese():
     assert not any(t._.quoted for t in doc)
     doc = nlp.parse(["[If the consumer asks:] Hello."], "en")[0]
     assert doc[1]._.quoted
+
+
+def test_require_can_be_met_by_a_slot():
+    rules = """
+- id: X-AGENCY
+  kind: require
+  category: missing-identity-disclosure
+  severity: error
+  message: {en: the agency is not named}
+  match:
+    - slots: ["agency.name", "agency.*_name"]
+    - phrases: [this is example recovery]
+"""
+    assert not fire(rules, "Hi, {{ agent.name }} with {{ agency.name }} here.", "en")
+    assert not fire(rules, "This is Example Recovery.", "en")
+    found = fire(rules, "Hi, {{ agent.name }} here.{% if x %} From {{ agency.legal_name }}.{% endif %}",
+                 "en")
+    assert [f.variant for f in found] == ["not (x)"]
