@@ -48,6 +48,10 @@ AUXILIARIES = {
            "'ve", "do", "does", "did", "wo", "ca", "need", "want"},
 }
 MAX_SCOPE = 12
+# 未回复的将被视为…: a negated description ("those who do not reply") ends where its claim begins
+ZH_CLAIM_AFTER_DE = ("将", "会", "要", "就", "一律", "均", "都", "一经", "视为", "按")
+# 不用担心我们会上门 / don't worry that we will call: what follows the worry is denied too
+WORRY = {"担心", "害怕", "怕", "着急", "紧张", "顾虑", "担忧", "worry", "fear", "panic"}
 # a negator inside a condition ("if you don't pay", 如果不还) negates the condition only
 CONDITIONALS = {"zh": ("如果", "要是", "若", "假如", "只要", "一旦", "倘若"),
                 "en": {"if", "unless"}}
@@ -75,11 +79,11 @@ def _register() -> None:
 
 
 def _is_speech(inner: str) -> bool:
-    """Quoted speech is a phrase or more; a quoted word or two (Reply "STOP", a “老赖” label)
+    """Quoted speech is a phrase or more; a quoted word or two (Reply "STOP", a “赖账鬼” label)
     is the speaker's own wording and stays checked."""
     han = len(re.findall(r"[\u4e00-\u9fff]", inner))
     words = len(re.findall(r"[A-Za-z]+(?:'[A-Za-z]+)?", inner))
-    return han >= 3 or words >= 3 or inner.rstrip().endswith(("?", "？", "!", "！", "。"))
+    return han >= 4 or words >= 3 or inner.rstrip().endswith(("?", "？", "!", "！", "。"))
 
 
 def _single_quotes(text: str) -> list[tuple[int, int]]:
@@ -197,7 +201,7 @@ def _not_a_denial(tok: Token, toks: list[Token] | None, i: int) -> bool:
     return bool(before) and bool(rest) and before[-1] == rest[0]
 
 
-def _ends_scope(toks: list[Token], i: int, lang: str) -> bool:
+def _ends_scope(toks: list[Token], i: int, lang: str, worry: bool = False) -> bool:
     text = toks[i].text.lower()
     if lang == "zh":
         if "就" in text and _jiu_means_regarding(toks, i):
@@ -206,7 +210,9 @@ def _ends_scope(toks: list[Token], i: int, lang: str) -> bool:
             return True
     elif text in SCOPE_ENDS["en"]:
         return True
-    if text in PRONOUNS[lang] and i + 1 < len(toks):
+    if lang == "zh" and i > 0 and toks[i - 1].text == "的" and text.startswith(ZH_CLAIM_AFTER_DE):
+        return True
+    if text in PRONOUNS[lang] and i + 1 < len(toks) and not worry:
         return toks[i + 1].text.lower() in AUXILIARIES[lang]
     return False
 
@@ -231,7 +237,7 @@ def _jiu_means_regarding(toks: list[Token], i: int) -> bool:
 
 
 def _mark_negation(toks: list[Token], lang: str) -> None:
-    active, count, limit, conditional = False, 0, MAX_SCOPE, False
+    active, count, limit, conditional, worry = False, 0, MAX_SCOPE, False, False
     for i, tok in enumerate(toks):
         text = tok.text.lower()
         if tok.text in CLAUSE_PUNCT or tok.is_space or "\n" in tok.text:
@@ -239,15 +245,16 @@ def _mark_negation(toks: list[Token], lang: str) -> None:
             continue
         if text in CONDITIONALS[lang] if lang == "en" else text.startswith(CONDITIONALS["zh"]):
             conditional = True
-        if active and _ends_scope(toks, i, lang):
+        if active and _ends_scope(toks, i, lang, worry):
             active = False
         if active:
             tok._.negated = True
+            worry = worry or text in WORRY
             count += 1
             if count >= limit:
                 active = False
         if is_negator(tok, lang, toks, i) and not _is_suggestion(toks, i, lang):
-            active, count = True, 0
+            active, count, worry = True, 0, False
             limit = CONDITION_SCOPE if conditional else MAX_SCOPE
 
 

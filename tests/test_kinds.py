@@ -140,7 +140,7 @@ PREFER = """
 
 
 def test_prefer_fires_with_fix_and_skips_quotes_and_plural():
-    found = fire(PREFER, "你好，你们的客服说“你等等”。")
+    found = fire(PREFER, "你好，你们的客服说“你再等一下”。")
     assert [(f.column, f.fix[2]) for f in found] == [(1, "您")]
     assert not fire(PREFER, "您好，请问您方便吗？")
 
@@ -353,6 +353,9 @@ def test_overlapping_hits_of_one_rule_are_one_finding():
     ("zh", "可不可以今天还？", "今天", False),
     ("zh", "我们不会再就此事反复联系您。", "反复", True),                   # 就 = "about"
     ("zh", "信用卡透支不还是要负刑事责任的。", "刑事责任", False),          # 不|还是
+    ("zh", "未回复的将被视为恶意透支处理。", "恶意透支", False),            # 未…的 + claim
+    ("zh", "您不用担心我们会去您家里。", "家里", True),                      # reassurance
+    ("en", "Don't worry that we will call your employer.", "employer", True),
 ])
 def test_negation_scope(lang, text, word, negated):
     doc = nlp.parse([text], lang)[0]
@@ -510,3 +513,9 @@ def test_require_can_be_met_by_a_slot():
     found = fire(rules, "Hi, {{ agent.name }} here.{% if x %} From {{ agency.legal_name }}.{% endif %}",
                  "en")
     assert [f.variant for f in found] == ["not (x)"]
+
+
+def test_a_scare_quoted_label_is_the_speakers_own_word():
+    rules = FORBID_ZH.replace("[坐牢]", "[赖账鬼]")
+    assert fire(rules, "你就是个“赖账鬼”。")
+    assert not fire(rules, "（如客户说：“你们凭什么说我是赖账鬼？”）")
