@@ -110,10 +110,9 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
         if not os.path.exists(path):
             _fail(f"{path}: no such file or folder")
     try:
-        if no_cache:
-            config.cache_dir = None
-        result = runner.run(list(paths) or ["."], config, options, list(rule_specs) or None,
-                            None if no_cache else cache_dir, baseline_file or config.baseline)
+        config.cache_dir = None if no_cache else (cache_dir or config.cache_dir)
+        config.baseline = baseline_file or config.baseline
+        result = runner.run(list(paths) or ["."], config, options, list(rule_specs) or None)
     except (packs.PackError, baseline.BaselineError) as exc:
         _fail(str(exc))
     if fix:

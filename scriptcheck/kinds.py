@@ -75,14 +75,18 @@ def _sentence_bounds(doc: Doc, tok: int) -> tuple[int, int]:
     return start, start + len(text)
 
 
+def _marked(doc: Doc, hit: matchers.Hit, mark: str) -> bool:
+    """Is the hit `negated` or `quoted` where its context is judged (its first words)?"""
+    return any(getattr(doc[i]._, mark) for i in hit.starts)
+
+
 def excluded(rule: Rule, unit: Unit, doc: Doc, hit: matchers.Hit) -> bool:
     """The rule's `unless` exceptions (negation and quotation are on by default)."""
     unless = rule.spec.get("unless") or {}
-    heads = [doc[i] for i in hit.starts]
-    if unless.get("negated", True) and (any(t._.negated for t in heads) or
+    if unless.get("negated", True) and (_marked(doc, hit, "negated") or
                                         nlp.negated_after(doc, hit.tok_end)):
         return True
-    if unless.get("quoted", True) and any(t._.quoted for t in heads):
+    if unless.get("quoted", True) and _marked(doc, hit, "quoted"):
         return True
     lo, hi = _sentence_bounds(doc, hit.tok)
     if unless.get("question") and matchers.text_of(doc)[lo:hi].rstrip(" \n\"”’」)）]").endswith(("?", "？")):
@@ -227,11 +231,10 @@ def check_require(rule: Rule, unit: Unit) -> Iterable[Finding]:
     found = compiled(rule, unit, "match",
                      lambda p: matchers.compile_match(rule.spec["match"], unit.lang, p))
     for index, (variant, doc) in enumerate(zip(unit.variants, unit.docs)):
-        sents = [s.start for s in doc.sents]
         for hit in matchers.find_all(found, doc):
-            if doc[hit.tok]._.quoted or doc[hit.tok]._.negated:
+            if _marked(doc, hit, "quoted") or _marked(doc, hit, "negated"):
                 continue  # the customer saying it, or saying it is not so, discloses nothing
-            if limit is not None and sum(1 for s in sents if s <= hit.tok) > limit:
+            if limit is not None and matchers.sentence_of(doc, hit.tok) >= limit:
                 continue
             for seg in variant.segments_in(hit.start, hit.end):
                 carriers.add(id(seg.node))
@@ -297,6 +300,10 @@ def _message_text(text: str) -> str:
 
 def check_metric(rule: Rule, unit: Unit) -> Iterable[Finding]:
     measure, limit = rule.spec["measure"], rule.spec["max"]
+    counted: dict[int, list[matchers.Hit]] = {}  # id(doc) -> its hits, for measure: matches
+    if measure == "matches":
+        for _, doc, hit in hits(rule, unit):
+            counted.setdefault(id(doc), []).append(hit)
     for variant, doc in zip(unit.variants, unit.docs):
         found = None
         if measure in ("sms_segments", "characters"):
@@ -320,7 +327,7 @@ def check_metric(rule: Rule, unit: Unit) -> Iterable[Finding]:
                 if located:
                     found = (located[0], located[1], len(marks))
         elif measure == "matches":
-            all_hits = [h for _, d, h in hits(rule, unit) if d is doc]
+            all_hits = counted.get(id(doc), [])
             if len(all_hits) > limit:
                 h = all_hits[int(limit)]
                 located = variant.locate(h.start, h.end)

@@ -32,10 +32,11 @@ def _check(scripts: list[Script], engine: Engine, sources: dict, cache_dir: str 
     counts: dict[str, int] = {}
     keys = {}
     todo = []
+    texts = {p: s.text for p, s in sources.items()}
     for script in scripts:
         path = script.source.path
         if cache is not None:
-            keys[path] = cache.key(script, {p: s.text for p, s in sources.items()})
+            keys[path] = cache.key(script, texts)
             hit = cache.get(keys[path])
             if hit is not None:
                 found[path], counts[path] = hit
@@ -77,6 +78,7 @@ def run(paths: list[str], config: Config, options: Options,
                                         loaded, options, settings)
     findings = dedupe([f for s in scripts for f in per_script[s.source.path]])
     known = 0
+    baseline_file = baseline_file or config.baseline
     if baseline_file:
         findings, known = baseline.apply(findings, baseline.load(baseline_file))
     report = {
