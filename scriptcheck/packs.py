@@ -253,6 +253,11 @@ def _check_patterns(raw: dict, path: str) -> None:
 
 
 def builtin_dir() -> Path:
+    """The built-in packs: a source checkout's own `rules/` first (so a work tree checks with
+    the packs beside its code), else the copy installed inside the package."""
+    beside = Path(__file__).resolve().parent.parent / "rules"
+    if (beside / "__init__.py").is_file() and any(beside.glob("*.yaml")):
+        return beside
     try:
         from importlib.resources import files
 
@@ -261,7 +266,7 @@ def builtin_dir() -> Path:
             return found
     except (ModuleNotFoundError, TypeError):
         pass
-    return Path(__file__).resolve().parent.parent / "rules"
+    return beside
 
 
 def builtin_names() -> list[str]:
