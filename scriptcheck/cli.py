@@ -12,7 +12,7 @@ import tempfile
 
 import click
 
-from . import __version__, baseline, config as config_mod, fixes, packs, runner, schema, selftest
+from . import __version__, baseline, citations, config as config_mod, fixes, packs, runner, schema, selftest
 from .engine import Options, failing
 from .report import FORMATS
 
@@ -172,11 +172,9 @@ def explain(rule_id, lang, rule_specs) -> None:
         click.echo(f"\n{'为什么' if zh else 'Why'}:\n  {rule.rationale}")
     if rule.citations:
         click.echo(f"\n{'依据' if zh else 'Law'}:")
-        for cite in rule.citations:
-            ref = pack.references[cite]
-            parts = [str(ref.get(k)) for k in ("title", "article", "issuer", "date") if ref.get(k)]
-            click.echo(f"  [{cite}] " + ", ".join(parts) + (f"\n      {ref['url']}"
-                                                             if ref.get("url") else ""))
+        for ref in citations.references(rule):
+            click.echo(f"  [{ref.id}] {citations.full_text(ref, lang)}"
+                       + (f"\n      {ref.url}" if ref.url else ""))
     suggestion = rule.text(rule.suggestion, lang)
     if suggestion:
         click.echo(f"\n{'建议说法' if zh else 'Say instead'}:\n  {suggestion}")
