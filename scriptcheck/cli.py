@@ -14,7 +14,7 @@ import click
 
 from . import __version__, baseline, citations, config as config_mod, fixes, packs, runner, schema, selftest
 from .engine import Options, failing
-from .report import FORMATS
+from .report import FORMATS, html as html_report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -87,8 +87,10 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Ignore a configured cache-dir.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
               help="A JSON report of an earlier run: its findings are not reported again.")
+@click.option("--lang", type=click.Choice(["zh", "en"]),
+              help="Language of the HTML report's own words (default: the scripts' language).")
 def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, template_path,
-          select, ignore, config_path, fix, cache_dir, no_cache, baseline_file) -> None:
+          select, ignore, config_path, fix, cache_dir, no_cache, baseline_file, lang) -> None:
     """Check call scripts under PATHS (files or folders; default: the current folder)."""
     config = _load_config(config_path)
     context = None
@@ -119,7 +121,8 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
         for path, text in fixes.apply(result.findings, result.sources).items():
             write_atomic(path, text)
             click.echo(f"fixed {path}", err=True)
-    rendered = FORMATS[fmt](result.report, result.findings, result.sources)
+    rendered = html_report.from_run(result, options, lang) if fmt == "html" else \
+        FORMATS[fmt](result.report, result.findings, result.sources)
     if output:
         write_atomic(output, rendered)
     else:
