@@ -93,16 +93,7 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
           select, ignore, config_path, fix, cache_dir, no_cache, baseline_file, lang) -> None:
     """Check call scripts under PATHS (files or folders; default: the current folder)."""
     config = _load_config(config_path)
-    context = None
-    context_file = context_file or config.context
-    if context_file:
-        import yaml
-
-        try:
-            with open(context_file, encoding="utf-8") as fh:
-                context = yaml.safe_load(fh) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            _fail(f"{context_file}:1: cannot read context: {exc}")
+    context = _read_context(context_file or config.context)
     config.template_paths = [*template_path, *config.template_paths]
     options = Options(max_variants=max_variants or config.max_variants, context=context,
                       models=config.models, select=[*config.select, *select],
@@ -222,3 +213,67 @@ def test_rules(specs, verbose) -> None:
 def schema_cmd() -> None:
     """Print the rule pack JSON Schema (for editor autocompletion)."""
     click.echo(json.dumps(schema.json_schema(), ensure_ascii=False, indent=2))
+
+
+def _read_context(path: str | None) -> dict | None:
+    if not path:
+        return None
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        _fail(f"{path}:1: cannot read context: {exc}")
+
+
+@main.command("render")
+@click.argument("template", type=click.Path(exists=True, dir_okay=False))
+@click.option("--context", "context_file", type=click.Path(exists=True, dir_okay=False),
+              help="YAML file of values for template variables (default: sample values).")
+@click.option("--template-path", multiple=True, type=click.Path(file_okay=False),
+              help="Folder that include/extends/import names are relative to (repeatable).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
+def render_cmd(template, context_file, template_path, config_path) -> None:
+    """Print what the agent says on each path through TEMPLATE, each path said in words."""
+    from .spoken import spoken
+    from .template import Loader, analyze, make_environment
+
+    config = _load_config(config_path)
+    context = _read_context(context_file or config.context)
+    loader = Loader([*template_path, *config.template_paths, os.path.dirname(template) or "."],
+                    make_environment(config.trim_blocks, config.lstrip_blocks))
+    script = analyze(template, loader)
+    for problem in script.problems:
+        click.echo(f"{problem.path}:{problem.line}: {problem.message}", err=True)
+    options = Options(max_variants=config.max_variants, context=context, defaults=config.defaults)
+    lang, variants = spoken(script, options)
+    for n, variant in enumerate(variants, 1):
+        click.echo(f"== {n}/{len(variants)} {variant.words}")
+        click.echo(variant.text.rstrip("\n"))
+        click.echo("")
+    sys.exit(EXIT_ERROR if script.problems and not script.tree.items else EXIT_OK)
+
+
+@main.command("serve")
+@click.argument("root", default=".", type=click.Path(exists=True, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (only this machine by default).")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--rules", "rule_specs", multiple=True, metavar="PACK")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the workbench's own words.")
+def serve_cmd(root, host, port, rule_specs, lang) -> None:
+    """A local web workbench: open or paste a script and see its findings as you type."""
+    try:
+        from .serve import Workbench, create_app
+        import flask  # noqa: F401
+    except ImportError:
+        _fail("scriptcheck serve needs Flask: pip install 'scriptcheck[web]'")
+    config = _load_config(None)
+    try:
+        bench = Workbench(root, list(rule_specs) or None, lang, config)
+    except packs.PackError as exc:
+        _fail(str(exc))
+    click.echo(f"scriptcheck workbench on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    create_app(bench).run(host=host, port=port, threaded=True)
