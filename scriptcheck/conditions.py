@@ -244,7 +244,7 @@ def _path(node: nodes.Node, lang: str) -> str:
         said.append(_said(part, lang))
     if negations:
         said.append(_said(_join(negations), lang))
-    return ("；" if lang == "zh" else "; ").join(said)
+    return _together(said, lang)
 
 
 def _join(parts: list[nodes.Node]) -> nodes.Node:
@@ -260,13 +260,24 @@ def _disjuncts(node: nodes.Node) -> list[nodes.Node]:
     return [node]
 
 
+def _together(said: list[str], lang: str) -> str:
+    """Several phrases as one: 客户回避推脱、不能开通自动还款时 / "when A and B, unless C"."""
+    if lang == "zh":
+        bare = [p[:-1] if p.endswith("时") else p for p in said]
+        return "，".join(bare) + ("时" if said[-1].endswith("时") else "")
+    out = said[0]
+    for phrase in said[1:]:
+        out += f" and {phrase[5:]}" if phrase.startswith("when ") else f", {phrase}"
+    return out
+
+
 def path_in_words(conditions: Iterable[str], lang: str) -> str:
     """The conditions of the branches a variant takes, in order, in words."""
     lang = "zh" if lang == "zh" else "en"
     said = [in_words(c, lang) for c in conditions if c]
     if not said:
         return "所有情况" if lang == "zh" else "always"
-    return ("；" if lang == "zh" else "; ").join(said)
+    return _together(said, lang)
 
 
 def variant_in_words(variant: str | None, lang: str) -> str | None:

@@ -110,6 +110,6 @@ def test_render_says_each_path_and_its_text():
     assert code == 0
     heads = [line for line in out.splitlines() if line.startswith("== ")]
     assert len(heads) == 4
-    assert heads[0].startswith("== 1/4 客户拒绝还款时")
+    assert heads[0].startswith("== 1/4 客户拒绝还款，")
     assert "公安马上就会把您抓走" in out.split(heads[1])[0]
     assert "{%" not in out and "{{" not in out and "{#" not in out

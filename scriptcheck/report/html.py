@@ -5,11 +5,12 @@ the system's own."""
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 
-from ..categories import CATEGORIES
+from ..categories import CATEGORIES, name as category_name
 from ..citations import Reference, references
 from ..conditions import variant_in_words
 from ..model import SEVERITIES, SEVERITY_RANK, Finding, SourceFile
@@ -38,6 +39,8 @@ WORDS = {
 SEVERITY_WORD = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
                  "en": {"error": "error", "warning": "warning", "info": "note"}}
 OWN_PACK = "scriptcheck"
+# template markup, greyed so that the words an agent says stand out (display only)
+_MARKUP = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
 
 
 def _e(text) -> str:
@@ -87,10 +90,14 @@ def highlighted(source: SourceFile, items: list[Item]) -> str:
         start, end = offsets(item.finding, source)
         if end > start:
             spans.append((start, end, item))
-    cuts = sorted({0, len(source.text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    markup = [m.span() for m in _MARKUP.finditer(source.text)]
+    cuts = sorted({0, len(source.text), *(s for s, _, _ in spans), *(e for _, e, _ in spans),
+                   *(s for s, _ in markup), *(e for _, e in markup)})
     out = []
     for a, b in zip(cuts, cuts[1:]):
         text = _e(source.text[a:b])
+        if any(s <= a and b <= e for s, e in markup):
+            text = f'<span class="tpl">{text}</span>'
         here = [item for s, e, item in spans if s <= a and b <= e]
         if not here:
             out.append(text)
@@ -110,7 +117,8 @@ def finding_card(item: Item, lang: str, show_path: bool = False) -> str:
              f'<span class="sev">{SEVERITY_WORD[lang][f.severity]}</span>',
              f'<span class="message">{_e(f.message)}</span>',
              f'<div class="where">{where} · {_e(f.rule)}'
-             f'<span class="tag" title="{_e(CATEGORIES.get(f.category, ""))}">{_e(f.category)}</span>'
+             f'<span class="tag" title="{_e(f.category)}: {_e(CATEGORIES.get(f.category, ""))}">'
+             f'{_e(category_name(f.category, language(f)))}</span>'
              f'<span class="tag">{_e(item.pack)}</span></div></div>',
              '<dl class="detail">']
     if f.variant:
@@ -212,7 +220,8 @@ def _overview(report: dict, by_file: dict[str, list[Item]], items: list[Item], l
     for category, counts in sorted(per_category.items(), key=lambda kv: -sum(kv[1].values())):
         bars = "".join(f'<span class="{sev}" style="width:{100 * counts[sev] / top:.1f}%"></span>'
                        for sev in SEVERITIES if counts[sev])
-        out.append(f'<li><span title="{_e(CATEGORIES.get(category, ""))}">{_e(category)}</span>'
+        out.append(f'<li><span title="{_e(category)}: {_e(CATEGORIES.get(category, ""))}">'
+                   f'{_e(category_name(category, lang))}</span>'
                    f'<span class="bar">{bars}</span><span>{sum(counts.values())}</span></li>')
     out.append(f'</ul></div><div><h3>{w["worst"]}</h3><table class="files"><tr><th>{w["file"]}</th>'
                + "".join(f'<th class="n">{w[sev]}</th>' for sev in SEVERITIES) + "</tr>")
@@ -235,7 +244,8 @@ def _filters(items: list[Item], lang: str) -> str:
     for name, title, values in groups:
         out.append(f"<fieldset><legend>{title}</legend>")
         for value in values:
-            label = SEVERITY_WORD[lang][value] if name == "severity" else value
+            label = SEVERITY_WORD[lang][value] if name == "severity" else \
+                category_name(value, lang) if name == "category" else value
             out.append(f'<label><input type="checkbox" name="{name}" value="{_e(value)}" '
                        f'checked> {_e(label)}</label>')
         out.append("</fieldset>")
