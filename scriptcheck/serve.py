@@ -19,6 +19,17 @@ from .template import Loader, TemplateProblem, build, make_environment
 CONTEXT_KEYS = {"jurisdiction": ["CN", "US", "UK"],
                 "audience": ["debtor", "guarantor", "third_party"],
                 "channel": ["call", "voicemail", "sms", "letter", "email", "chat"]}
+CONTEXT_WORDS = {  # how the context choices read in each language
+    "zh": {"jurisdiction": "法域", "audience": "对象", "channel": "渠道", "CN": "中国内地",
+           "US": "美国", "UK": "英国", "debtor": "债务人本人", "guarantor": "担保人",
+           "third_party": "第三人", "call": "电话", "voicemail": "语音留言", "sms": "短信",
+           "letter": "信函", "email": "电子邮件", "chat": "在线聊天"},
+    "en": {"jurisdiction": "Jurisdiction", "audience": "Speaking to", "channel": "Channel",
+           "CN": "China (mainland)", "US": "United States", "UK": "United Kingdom",
+           "debtor": "the debtor", "guarantor": "a guarantor", "third_party": "a third party",
+           "call": "call", "voicemail": "voicemail", "sms": "SMS", "letter": "letter",
+           "email": "email", "chat": "chat"},
+}
 DRAFTS = "drafts"
 WORDS = {
     "zh": {"title": "话术工作台", "open": "打开仓库中的话术", "paste": "或在这里粘贴、编写话术草稿",
@@ -64,6 +75,8 @@ WORKBENCH_JS = """
 """
 WORKBENCH_CSS = """
 .bench { display: grid; grid-template-columns: minmax(300px, 2fr) 3fr; gap: 18px; }
+.bench .script-body { display: block; }
+.bench .script-body > ol.findings { position: static; max-height: none; }
 .bench textarea { width: 100%; min-height: 420px; font-size: 14px; line-height: 1.6; padding: 10px;
   border: 1px solid var(--line); border-radius: 8px; font-family: inherit; }
 .bench select, .bench input[type=text] { font-size: 14px; padding: 4px; margin: 2px 6px 6px 0; }
@@ -152,10 +165,11 @@ class Workbench:
         w = WORDS[self.lang]
         options = "".join(f'<option value="{view._e(p)}">{view._e(p)}</option>'
                           for p in self.scripts())
+        said = CONTEXT_WORDS[self.lang]
         selects = "".join(
-            f'<label>{key}</label><select class="ctx" name="{key}">'
+            f'<label>{said[key]}</label><select class="ctx" name="{key}">'
             f'<option value="">{w["from_script"]}</option>'
-            + "".join(f'<option value="{v}">{v}</option>' for v in values) + "</select>"
+            + "".join(f'<option value="{v}">{said[v]}</option>' for v in values) + "</select>"
             for key, values in CONTEXT_KEYS.items())
         rules = "".join(f'<a href="rule/{r.id}">{r.id}</a>' for p in self.packs for r in p.rules)
         body = (f'<header class="top"><h1>{w["title"]}</h1><p>{view._e(self.root)}</p></header>'

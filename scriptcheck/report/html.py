@@ -176,7 +176,7 @@ def script_view(source: SourceFile | None, items: list[Item], lang: str,
     whole = [i for i in items if source is None or about_whole_script(i.finding, source)
              or offsets(i.finding, source)[1] <= offsets(i.finding, source)[0]]
     in_place = [i for i in items if i not in whole]
-    out = []
+    out = ['<div class="script-body"><div class="script-text">']
     if whole:
         out.append(f'<div class="banners" aria-label="{w["missing"]}">'
                    + "".join(banner(i) for i in whole) + "</div>")
@@ -184,12 +184,13 @@ def script_view(source: SourceFile | None, items: list[Item], lang: str,
         out.append(highlighted(source, in_place))
     if spoken and len(spoken) > 1:
         out.append(spoken_paths(spoken, lang))
+    out.append("</div>")
     if items:
         out.append('<ol class="findings">' + "".join(finding_card(i, lang) for i in items)
                    + "</ol>")
     else:
         out.append(f'<p class="empty">{w["none"]}</p>')
-    return "".join(out)
+    return "".join(out) + "</div>"
 
 
 # --- the whole report --------------------------------------------------------------------

@@ -6,7 +6,12 @@
     if (!item) { return; }
     item.classList.add("selected", "open");
     document.querySelectorAll("[data-f~='" + id + "']").forEach(function (el) { el.classList.add("selected"); });
-    item.scrollIntoView({block: "nearest", behavior: "smooth"});
+    var list = item.closest("ol.findings");
+    if (list && list.scrollHeight > list.clientHeight + 1) {
+      list.scrollTop += item.getBoundingClientRect().top - list.getBoundingClientRect().top - 4;
+    } else {
+      item.scrollIntoView({block: "nearest"});
+    }
   }
   document.addEventListener("click", function (event) {
     var mark = event.target.closest("mark[data-f], .banner[data-f]");
