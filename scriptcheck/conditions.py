@@ -14,6 +14,8 @@ from typing import Iterable
 import yaml
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
+from .template import _dotted
+
 _ENV = Environment()
 _NUMBER_OPS = {
     "gt": ("超过", "is more than"), "gteq": ("不少于", "is at least"),
@@ -34,18 +36,6 @@ _TESTS = {  # test name -> (zh, en) said of the variable; {name} is the variable
 def vocabulary() -> dict:
     text = resources.files("scriptcheck").joinpath("vocabulary.yaml").read_text("utf-8")
     return yaml.safe_load(text)
-
-
-def _dotted(node: nodes.Node) -> str | None:
-    if isinstance(node, nodes.Name):
-        return node.name
-    if isinstance(node, nodes.Getattr):
-        base = _dotted(node.node)
-        return f"{base}.{node.attr}" if base else None
-    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-        base = _dotted(node.node)
-        return f"{base}.{node.arg.value}" if base else None
-    return None
 
 
 def _entry(table: str, name: str) -> dict | None:
@@ -213,8 +203,12 @@ def _said(node: nodes.Node, lang: str) -> str:
         if len(said) == 2:
             return f"when neither {said[0]} nor {said[1]}"
         return "when none of these holds: " + "; ".join(said)
-    if lang == "en" and isinstance(node, nodes.Not):
-        return f"unless {clause(node.node, lang)}"
+    if isinstance(node, nodes.Compare) and len(node.ops) == 1 and node.ops[0].op == "ne":
+        node = nodes.Not(nodes.Compare(node.expr, [nodes.Operand("eq", node.ops[0].expr)]))
+    inner = node.node if isinstance(node, nodes.Not) else None
+    if lang == "en" and inner is not None and not isinstance(inner, nodes.Test) and not (
+            isinstance(inner, nodes.Compare) and inner.ops[0].op in _NUMBER_OPS):
+        return f"unless {clause(inner, lang)}"
     said = clause(node, lang)
     return f"{said}时" if lang == "zh" else f"when {said}"
 

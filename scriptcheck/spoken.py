@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from .conditions import path_in_words
 from .engine import Engine, Options
-from .model import Choice, Loop, Node, Seq, Slot
+from .model import Node, Slot
 from .template import Script
-from .variants import Variant
+from .variants import Variant, branches
 
 
 @dataclass
@@ -25,22 +25,10 @@ class Spoken:
 
 
 def taken(tree: Node, variant: Variant) -> tuple[str, ...]:
-    """The conditions of the branches this variant takes (an empty `else` included)."""
-    out: list[str] = []
-
-    def walk(node: Node) -> None:
-        if isinstance(node, Seq):
-            for item in node.items:
-                walk(item)
-        elif isinstance(node, Loop):
-            walk(node.body)
-        elif isinstance(node, Choice) and id(node) in variant.choices:
-            branch = node.branches[variant.choices[id(node)]]
-            out.append(branch.condition)
-            walk(branch.body)
-
-    walk(tree)
-    return tuple(out)
+    """The conditions of the branches this variant takes (an empty `else` included): a
+    variant records only the choices on its own path."""
+    return tuple(choice.branches[i].condition for choice, i in branches(tree)
+                 if variant.choices.get(id(choice)) == i)
 
 
 def _pieces(variant: Variant) -> list[tuple[str, str | None]]:
