@@ -53,5 +53,6 @@ def full_text(ref: Reference, lang: str) -> str:
                         f" ({ref.summary})" if ref.summary else "")
     tail = [x for x in (ref.issuer, ref.date) if x]
     tag = ref.tag(lang)
+    note = (f"（{ref.note}）" if lang == "zh" else f" ({ref.note})") if ref.note else ""
     return head + (f"，{'，'.join(tail)}" if lang == "zh" and tail else
-                   f", {', '.join(tail)}" if tail else "") + (f" [{tag}]" if tag else "")
+                   f", {', '.join(tail)}" if tail else "") + (f" [{tag}]" if tag else "") + note

@@ -206,6 +206,9 @@ def _said(node: nodes.Node, lang: str) -> str:
     if isinstance(node, nodes.Compare) and len(node.ops) == 1 and node.ops[0].op == "ne":
         node = nodes.Not(nodes.Compare(node.expr, [nodes.Operand("eq", node.ops[0].expr)]))
     inner = node.node if isinstance(node, nodes.Not) else None
+    if lang == "zh" and isinstance(inner, nodes.Compare) and len(inner.ops) == 1 \
+            and inner.ops[0].op == "eq" and _value_clause(inner.expr, inner.ops[0].expr, lang):
+        return f"除{clause(inner, lang)}以外的其他情况"
     if lang == "en" and inner is not None and not isinstance(inner, nodes.Test) and not (
             isinstance(inner, nodes.Compare) and inner.ops[0].op in _NUMBER_OPS):
         return f"unless {clause(inner, lang)}"

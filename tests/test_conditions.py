@@ -17,7 +17,7 @@ from scriptcheck.conditions import in_words, path_in_words, variant_in_words
     ("hardship", "客户说明有经济困难时", "when the customer says they are in financial hardship"),
     ("not hardship", "客户没有说明经济困难时", "unless the customer says they are in financial hardship"),
     ('attitude != "calm"', "客户态度不是“calm”时", 'unless the customer\'s attitude is "calm"'),
-    ('attitude != "hostile"', "并非客户情绪激动时", "unless the customer is hostile"),
+    ('attitude != "hostile"', "除客户情绪激动以外的其他情况", "unless the customer is hostile"),
     ('contact.relation in ["父亲", "母亲"]', "联系人是客户的父亲或联系人是客户的母亲时",
      "when the contact is the customer's father or the contact is the customer's mother"),
     ("promise_date is defined", "已提供“promise date”时", "when promise date is given"),
