@@ -34,11 +34,13 @@ DRAFTS = "drafts"
 WORDS = {
     "zh": {"title": "话术工作台", "open": "打开仓库中的话术", "paste": "或在这里粘贴、编写话术草稿",
            "context": "情境", "from_script": "按话术设定", "save": "保存草稿", "name": "草稿文件名",
-           "saved": "已保存到 {path}", "result": "检查结果", "rules": "规则说明"},
+           "saved": "已保存到 {path}", "result": "检查结果", "rules": "规则说明",
+           "about_rule": "规则说明"},
     "en": {"title": "Script workbench", "open": "Open a script of the repository",
            "paste": "or paste or write a draft here", "context": "Context",
            "from_script": "as the script says", "save": "Save draft", "name": "Draft file name",
-           "saved": "Saved to {path}", "result": "Result", "rules": "Rules"},
+           "saved": "Saved to {path}", "result": "Result", "rules": "Rules",
+           "about_rule": "about this rule"},
 }
 WORKBENCH_JS = """
 (function () {
@@ -52,7 +54,15 @@ WORKBENCH_JS = """
     fetch("api/check", {method: "POST", headers: {"Content-Type": "application/json"},
                         body: JSON.stringify(context())})
       .then(function (r) { return r.json(); })
-      .then(function (data) { out.innerHTML = data.html; out.dataset.findings = data.findings.length; });
+      .then(function (data) {
+        out.innerHTML = data.html;
+        out.querySelectorAll("li.finding .where").forEach(function (where) {
+          var item = where.closest("li.finding"), link = document.createElement("a"), rule = item.dataset.rule;
+          if (item.dataset.pack === "scriptcheck") { return; }   // the tool's own findings have no rule page
+          link.href = "rule/" + rule; link.target = "_blank"; link.textContent = out.dataset.ruleWord;
+          where.appendChild(document.createTextNode(" · ")); where.appendChild(link);
+        });
+      });
   }
   function later() { clearTimeout(timer); timer = setTimeout(check, 300); }
   box.addEventListener("input", later);
@@ -180,7 +190,7 @@ class Workbench:
                 f'<textarea id="draft" spellcheck="false">{view._e(draft)}</textarea>'
                 f'<p><input type="text" id="name" placeholder="{w["name"]}" value="draft.zh.j2">'
                 f'<button id="save" type="button">{w["save"]}</button> <span id="saved"></span></p>'
-                f'</section><section class="card"><h2>{w["result"]}</h2><div id="result"></div>'
+                f'</section><section class="card"><h2>{w["result"]}</h2><div id="result" data-rule-word="{w["about_rule"]}"></div>'
                 f'</section></div><section class="card rules"><h2>{w["rules"]}</h2>{rules}'
                 f'</section></main><script>{WORKBENCH_JS}</script>')
         return view.page(w["title"], body, self.lang, f"<style>{WORKBENCH_CSS}</style>")

@@ -110,6 +110,7 @@ def test_workbench_shows_a_pasted_threat_and_clears_it_when_fixed(driver, workbe
     threat = "您好，我是示例银行信用卡中心的工作人员。再不还钱，公安马上就会把您抓走。"
     paste(driver, threat)
     wait(driver, lambda d: by_css(d, "#result li.finding[data-rule=CN-ARREST-THREAT]"))
+    assert by_css(driver, "#result li.finding[data-rule=CN-ARREST-THREAT] a[href='rule/CN-ARREST-THREAT']")
     mark = next(m for m in by_css(driver, "#result mark.error") if "公安" in m.text)
     mark.click()
     card = by_css(driver, "#result li.finding[data-rule=CN-ARREST-THREAT]")[0]
