@@ -113,7 +113,8 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
             write_atomic(path, text)
             click.echo(f"fixed {path}", err=True)
     rendered = html_report.from_run(result, options, lang) if fmt == "html" else \
-        FORMATS[fmt](result.report, result.findings, result.sources)
+        FORMATS[fmt](result.report, result.findings, result.sources,
+                     **({"packs": result.packs} if fmt == "sarif" else {}))
     if output:
         write_atomic(output, rendered)
     else:

@@ -3,7 +3,11 @@ the front matter for something missing from the whole script; `explain` gives th
 reference with its status."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import MINI_PACKS, ZH_FRONT, invoke
+
+ROOT = Path(__file__).parent.parent
 
 RULES = [a for p in MINI_PACKS for a in ("--rules", p)]
 BRANCHY = ZH_FRONT + """{% if attitude == "refuses" %}
@@ -62,3 +66,14 @@ def test_a_wrong_reference_status_is_a_pack_error(tmp_path):
     bad.write_text(text, encoding="utf-8")
     code, out = invoke("test-rules", bad)
     assert code == 2
+
+
+def test_sarif_help_gives_the_full_reference():
+    import json
+
+    code, out = invoke("check", ROOT / "scripts" / "training" / "zh_m3_call_threats.zh.j2", "--format", "sarif")
+    assert code == 1
+    rules = {r["id"]: r for r in json.loads(out)["runs"][0]["tool"]["driver"]["rules"]}
+    help_text = rules["CN-ARREST-THREAT"]["help"]["text"]
+    assert "《中华人民共和国刑法》 第一百九十六条（信用卡诈骗罪；" in help_text
+    assert "[原文已核实]" in help_text and "如实说明合同后果" in help_text
