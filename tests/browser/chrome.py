@@ -3,6 +3,7 @@ chromium-driver, driven by Selenium). The machine may have no network: every bac
 service of the browser is switched off and a new empty profile is used."""
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 
@@ -32,6 +33,7 @@ def start(width: int = 1280, height: int = 900):
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser")
     profile = tempfile.mkdtemp(prefix="scriptcheck-chromium-")
+    atexit.register(shutil.rmtree, profile, ignore_errors=True)
     for flag in FLAGS + [f"--user-data-dir={profile}", f"--window-size={width},{height}"]:
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
