@@ -119,3 +119,20 @@ def test_workbench_shows_a_pasted_threat_and_clears_it_when_fixed(driver, workbe
     wait(driver, lambda d: by_css(d, "#result li.finding") and
          not by_css(d, "#result li.finding[data-rule=CN-ARREST-THREAT]"))
     assert not [m for m in by_css(driver, "#result mark") if "公安" in m.text]
+
+
+def test_printing_shows_every_path_and_every_explanation(driver, report):
+    import base64
+
+    driver.get(report.as_uri())
+    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})
+    assert base64.b64decode(pdf["data"]).startswith(b"%PDF")
+    paths = by_css(driver, "details.paths")
+    assert paths and all(d.get_attribute("open") is not None for d in paths)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        details = by_css(driver, "li.finding .detail")
+        assert details and all(d.is_displayed() for d in details)
+        assert not any(f.is_displayed() for f in by_css(driver, ".filters"))
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})

@@ -59,6 +59,9 @@
   document.addEventListener("change", function (event) {
     if (event.target.closest(".filters")) { applyFilters(); }
   });
+  window.addEventListener("beforeprint", function () {   // a printed report shows every path
+    document.querySelectorAll("details.paths").forEach(function (d) { d.open = true; });
+  });
   window.scriptcheckSelect = select;
   window.scriptcheckFilter = applyFilters;
 })();
