@@ -40,11 +40,10 @@ class Unit:
 
 
 def citation_text(rule: Rule) -> list[str]:
-    out = []
-    for ref_id in rule.citations:
-        ref = rule.pack.references.get(ref_id, {})
-        out.append(" ".join(str(ref[k]) for k in ("title", "article") if ref.get(k)) or ref_id)
-    return out
+    """The short form of each citation: title and article (the full one is in `explain`)."""
+    from .citations import references
+
+    return [ref.short for ref in references(rule)]
 
 
 def make(rule: Rule, unit: Unit, span: Span, *, variant: str | None = None,
