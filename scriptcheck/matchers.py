@@ -151,9 +151,11 @@ def _words(doc: Doc, words: tuple[tuple[str, str], ...]) -> list[Hit]:
     lows, lems, index = _word_index(doc)
     first_low, first_lem = words[0]
     hits = []
-    for start in sorted(set(index.get(first_low, ())) | set(index.get(first_lem, ()))):
+    for start in sorted(set(index.get(first_low, ())) |
+                        set(index.get(first_lem, ()) if first_lem is not None else ())):
         end = start + len(words)
-        if end <= len(doc) and all(lows[start + k] == low or lems[start + k] == lem
+        if end <= len(doc) and all(lows[start + k] == low or
+                                   (lem is not None and lems[start + k] == lem)
                                    for k, (low, lem) in enumerate(words)):
             hits.append(tok_hit(doc, start, end))
     return hits
@@ -165,12 +167,12 @@ def _word_index(doc: Doc) -> tuple[list[str], list[str], dict[str, list[int]]]:
     cached = doc.user_data.get("word_index")
     if cached is None:
         lows = [t.lower_ for t in doc]
-        lems = [t.lower_ if t.text[:1].isupper() and not t.is_sent_start and
+        lems = [None if t.text[:1].isupper() and not t.is_sent_start and
                 not t.text.isupper() else t._.lem for t in doc]
         index: dict[str, list[int]] = {}
         for i, (low, lem) in enumerate(zip(lows, lems)):
             index.setdefault(low, []).append(i)
-            if lem != low:
+            if lem is not None and lem != low:
                 index.setdefault(lem, []).append(i)
         cached = doc.user_data["word_index"] = (lows, lems, index)
     return cached
