@@ -114,6 +114,20 @@ class ContextMarker:
         self.nlp = nlp
         self.data = languages.get(nlp.lang)
 
+    def lemmatise(self, doc: Doc) -> Doc:
+        """Sets `lem`, a lower-case lemma, on every token."""
+        if "lem_table" not in self.__dict__:
+            self.lem_table = None if self.data.words_are_characters else self._table()
+        table = self.lem_table
+        for tok in doc:
+            low = tok.text.lower()
+            lemma = tok.lemma_.lower() if tok.lemma_ and tok.lemma_ != tok.text else low
+            if table is not None and lemma == low:
+                # the lookup table is case-sensitive: "Arrested" should read as "arrest"
+                lemma = str(table.get(low, low)).lower()
+            tok._.lem = lemma
+        return doc
+
     def _table(self):
         if "lemmatizer" not in self.nlp.pipe_names:
             return None
@@ -124,14 +138,7 @@ class ContextMarker:
 
     def __call__(self, doc: Doc) -> Doc:
         _sentence_starts(doc, self.data)
-        table = None if self.data.words_are_characters else self._table()
-        for tok in doc:
-            low = tok.text.lower()
-            lemma = tok.lemma_.lower() if tok.lemma_ and tok.lemma_ != tok.text else low
-            if table is not None and lemma == low:
-                # the lookup table is case-sensitive: "Arrested" should read as "arrest"
-                lemma = str(table.get(low, low)).lower()
-            tok._.lem = lemma
+        self.lemmatise(doc)
         text = doc.text
         sents = [(s.start_char, s.end_char) for s in doc.sents]
         ranges = quoted_ranges(text, self.data) + reported_ranges(text, sents, self.data)
@@ -253,6 +260,25 @@ def _rhetorical(toks: list[Token], data: LangData) -> int:
     return end
 
 
+def _not_paying(toks: list[Token], i: int, data: LangData) -> int:
+    """不还钱后果自负, "not paying will get you…": a negator right before a paying word states
+    a condition; its scope is that word and its object (the number of tokens), else 0."""
+    rest = [t for t in toks[i + 1:] if not t.is_space]
+    if not rest or not data.condition_verbs:
+        return 0
+    verb = rest[0]
+    if data.words_are_characters:
+        paying = verb.text.startswith(data.condition_verbs)
+    else:
+        paying = verb.lower_ in data.condition_verbs or verb._.lem in data.condition_verbs
+    if not paying:
+        return 0
+    scope = 1
+    while scope < min(len(rest), 3) and rest[scope].text.lower() in data.condition_objects:
+        scope += 1
+    return scope
+
+
 def _mark_negation(toks: list[Token], data: LangData) -> None:
     active, count, limit, conditional, worry = False, 0, data.max_scope, False, False
     clause_start, rhetoric = 0, None
@@ -282,7 +308,8 @@ def _mark_negation(toks: list[Token], data: LangData) -> None:
             continue   # a rhetorical question or warning: its negators insist, they deny nothing
         if is_negator(tok, data, toks, i) and not _is_suggestion(toks, i, data):
             active, count, worry = True, 0, False
-            limit = data.condition_scope if conditional else data.max_scope
+            paying = _not_paying(toks, i, data)
+            limit = paying if paying else data.condition_scope if conditional else data.max_scope
 
 
 def negated_after(doc: Doc, end: int) -> bool:
@@ -318,17 +345,18 @@ def pipeline(lang: str, model: str | None = None) -> Language:
     data = languages.get(lang)
     if model:
         nlp = spacy.load(model)
-    elif lang == "zh":
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        for word in data.words:   # domain words kept whole: 失信被执行人, 通讯录, 上门催收
-            jieba.add_word(word)
-        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     else:
-        nlp = spacy.blank(lang)
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
+        tokenizer = data.tokenizer or {}
+        if tokenizer.get("segmenter") == "jieba":
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            for word in data.words:   # domain words kept whole: 失信被执行人, 通讯录, 上门催收
+                jieba.add_word(word)
+        nlp = spacy.blank(lang, config={"nlp": {"tokenizer": tokenizer}} if tokenizer else {})
+        if data.lemmatizer:
+            nlp.add_pipe("lemmatizer", config={"mode": data.lemmatizer})
+            nlp.initialize()
     if not ({"parser", "senter", "sentencizer"} & set(nlp.pipe_names)):
         nlp.add_pipe("sentencizer", config={"punct_chars": list(data.sentence_ends)})
     nlp.add_pipe("scriptcheck_context", last=True)
@@ -359,3 +387,17 @@ def normalised(doc: Doc, offset: int) -> int:
 
     where = doc.user_data.get("orig")
     return offset if where is None else bisect.bisect_left(where, offset)
+
+
+def words(nlp: Language, phrases: list[str]) -> list[Doc]:
+    """A pack's phrases as tokens with lemmas, without the rest of the pipeline (a pack has
+    thousands of phrases; each is a word or three)."""
+    marker = nlp.get_pipe("scriptcheck_context")
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    out = []
+    for phrase in phrases:
+        doc = nlp.make_doc(phrase)
+        if lemmatizer is not None:
+            doc = lemmatizer(doc)
+        out.append(marker.lemmatise(doc))
+    return out
