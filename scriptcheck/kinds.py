@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from . import lang as languages
 from . import matchers, nlp
 from .messages import say
 from .model import Choice, Finding, Loop, Node, Seq, Slot, Span, Text, finding_at, leaves
@@ -342,7 +343,8 @@ def check_metric(rule: Rule, unit: Unit) -> Iterable[Finding]:
         elif measure == "sentence_length":
             for sent in doc.sents:
                 words = [t for t in sent if not (t.is_punct or t.is_space)]
-                value = sum(len(t.text) for t in words) if unit.lang == "zh" else len(words)
+                value = sum(len(t.text) for t in words) \
+                    if languages.get(unit.lang).words_are_characters else len(words)
                 located = locate(variant, doc, sent.start_char, sent.end_char)
                 if value > limit and located:
                     found = (located[0], located[1], value)

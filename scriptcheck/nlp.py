@@ -253,6 +253,25 @@ def _rhetorical(toks: list[Token], data: LangData) -> int:
     return end
 
 
+def _not_paying(toks: list[Token], i: int, data: LangData) -> int:
+    """不还钱后果自负, "not paying will get you…": a negator right before a paying word states
+    a condition; its scope is that word and its object (the number of tokens), else 0."""
+    rest = [t for t in toks[i + 1:] if not t.is_space]
+    if not rest or not data.condition_verbs:
+        return 0
+    verb = rest[0]
+    if data.words_are_characters:
+        paying = verb.text.startswith(data.condition_verbs)
+    else:
+        paying = verb.lower_ in data.condition_verbs or verb._.lem in data.condition_verbs
+    if not paying:
+        return 0
+    scope = 1
+    while scope < min(len(rest), 3) and rest[scope].text.lower() in data.condition_objects:
+        scope += 1
+    return scope
+
+
 def _mark_negation(toks: list[Token], data: LangData) -> None:
     active, count, limit, conditional, worry = False, 0, data.max_scope, False, False
     clause_start, rhetoric = 0, None
@@ -282,7 +301,8 @@ def _mark_negation(toks: list[Token], data: LangData) -> None:
             continue   # a rhetorical question or warning: its negators insist, they deny nothing
         if is_negator(tok, data, toks, i) and not _is_suggestion(toks, i, data):
             active, count, worry = True, 0, False
-            limit = data.condition_scope if conditional else data.max_scope
+            paying = _not_paying(toks, i, data)
+            limit = paying if paying else data.condition_scope if conditional else data.max_scope
 
 
 def negated_after(doc: Doc, end: int) -> bool:
@@ -318,17 +338,18 @@ def pipeline(lang: str, model: str | None = None) -> Language:
     data = languages.get(lang)
     if model:
         nlp = spacy.load(model)
-    elif lang == "zh":
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        for word in data.words:   # domain words kept whole: 失信被执行人, 通讯录, 上门催收
-            jieba.add_word(word)
-        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     else:
-        nlp = spacy.blank(lang)
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
+        tokenizer = data.tokenizer or {}
+        if tokenizer.get("segmenter") == "jieba":
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            for word in data.words:   # domain words kept whole: 失信被执行人, 通讯录, 上门催收
+                jieba.add_word(word)
+        nlp = spacy.blank(lang, config={"nlp": {"tokenizer": tokenizer}} if tokenizer else {})
+        if data.lemmatizer:
+            nlp.add_pipe("lemmatizer", config={"mode": data.lemmatizer})
+            nlp.initialize()
     if not ({"parser", "senter", "sentencizer"} & set(nlp.pipe_names)):
         nlp.add_pipe("sentencizer", config={"punct_chars": list(data.sentence_ends)})
     nlp.add_pipe("scriptcheck_context", last=True)
