@@ -151,6 +151,29 @@ def rules(pack_specs, category, fmt) -> None:
 
 
 @main.command()
+@click.argument("pack_specs", nargs=-1, metavar="[PACK]...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def terms(pack_specs, fmt) -> None:
+    """List the term sets (named vocabularies) of the packs, and the rules that use each."""
+    loaded = _load_packs(list(pack_specs) or runner.default_packs())
+    rows = []
+    for pack in loaded:
+        for name in pack.own_terms:
+            users = sorted(r.id for p in loaded for r in p.rules
+                           if name in r.terms_used and p.terms.get(name) == pack.terms[name])
+            rows.append({"pack": pack.name, "name": name, "line": pack.term_lines.get(name, 1),
+                         "terms": pack.terms[name], "rules": users})
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['name']}  ({row['pack']}, {len(row['terms'])} term(s); used by "
+                   f"{', '.join(row['rules']) or 'no rule'})")
+        click.echo("  " + ", ".join(row["terms"]))
+    click.echo(f"\n{len(rows)} term set(s) in {len(loaded)} pack(s)")
+
+
+@main.command()
 @click.argument("rule_id")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the explanation.")
 @click.option("--rules", "rule_specs", multiple=True, metavar="PACK")

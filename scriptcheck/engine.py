@@ -120,7 +120,8 @@ class Engine:
             for unit in group:
                 unit.docs = [next(docs) for _ in unit.variants]
                 for variant, doc in zip(unit.variants, unit.docs):
-                    doc.user_data["slots"] = [(s.start, s.end, s.node.variables)
+                    doc.user_data["slots"] = [(nlp.normalised(doc, s.start),
+                                               nlp.normalised(doc, s.end), s.node.variables)
                                               for s in variant.segments
                                               if isinstance(s.node, Slot)]
 

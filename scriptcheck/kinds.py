@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from . import lang as languages
 from . import matchers, nlp
 from .messages import say
 from .model import Choice, Finding, Loop, Node, Seq, Slot, Span, Text, finding_at, leaves
@@ -91,26 +92,30 @@ def excluded(rule: Rule, unit: Unit, doc: Doc, hit: matchers.Hit) -> bool:
     lo, hi = _sentence_bounds(doc, hit.tok)
     if unless.get("question") and matchers.text_of(doc)[lo:hi].rstrip(" \n\"”’」)）]").endswith(("?", "？")):
         return True
-    for key in ("preceded_by", "followed_by"):
-        if key in unless:
+    for key in ("preceded_by", "followed_by", "in_sentence"):
+        if unless.get(key):
             phrases = compiled(rule, unit, f"unless.{key}",
                                lambda p, k=key: matchers.Phrases(unless[k], unit.lang, p))
             for other in phrases.find(doc):
-                if key == "preceded_by" and lo <= other.start and other.end <= hit.start:
+                if not (lo <= other.start and other.end <= hi):
+                    continue
+                if key == "in_sentence" or (key == "preceded_by" and other.end <= hit.start) \
+                        or (key == "followed_by" and hit.end <= other.start):
                     return True
-                if key == "followed_by" and hit.end <= other.start and other.end <= hi:
-                    return True
-    if "near" in unless:
-        near = unless["near"]
-        phrases = compiled(rule, unit, "unless.near",
-                           lambda p: matchers.Phrases(near["phrases"], unit.lang, p))
-        within = int(near.get("within", 5))
+    for n, near in enumerate(unless.get("near") or []):
+        phrases = compiled(rule, unit, f"unless.near.{n}",
+                           lambda p, near=near: matchers.Phrases(near["phrases"], unit.lang, p))
         for other in phrases.find(doc):
             gap = max(other.tok - hit.tok_end, hit.tok - other.tok_end, 0)
-            if gap <= within and matchers.sentence_of(doc, other.tok) == \
+            if gap <= near["within"] and matchers.sentence_of(doc, other.tok) == \
                     matchers.sentence_of(doc, hit.tok):
                 return True
     return False
+
+
+def locate(variant: Variant, doc: Doc, start: int, end: int):
+    """The template source of a range of a document's (normalised) text."""
+    return variant.locate(nlp.original(doc, start), nlp.original(doc, end))
 
 
 def hits(rule: Rule, unit: Unit, key: str = "match") -> Iterator[tuple[Variant, Doc, matchers.Hit]]:
@@ -180,7 +185,7 @@ def check_forbid(rule: Rule, unit: Unit) -> Iterable[Finding]:
     """One finding per sentence that says the forbidden thing, spanning all it says there."""
     sentences: dict[tuple[int, int], list] = {}
     for variant, doc, hit in hits(rule, unit):
-        located = variant.locate(hit.start, hit.end)
+        located = locate(variant, doc, hit.start, hit.end)
         if located:
             key = (id(doc), matchers.sentence_of(doc, hit.tok))
             sentences.setdefault(key, []).append(located)
@@ -205,7 +210,7 @@ def check_prefer(rule: Rule, unit: Unit) -> Iterable[Finding]:
             for hit in finder.find(doc):
                 if excluded(rule, unit, doc, hit):
                     continue
-                located = variant.locate(hit.start, hit.end)
+                located = locate(variant, doc, hit.start, hit.end)
                 if not located:
                     continue
                 span, seg = located
@@ -224,25 +229,49 @@ def _scope_limit(rule: Rule) -> int | None:
     return 5 if scope == "opening" else None
 
 
-def check_require(rule: Rule, unit: Unit) -> Iterable[Finding]:
-    limit = _scope_limit(rule)
+def _carriers(rule: Rule, unit: Unit, key: str, alternatives: list,
+              limit: int | None = None) -> tuple[set[int], dict[int, int]]:
+    """The tree nodes that say one of the alternatives (not quoted, not negated), and per
+    variant the offset where it is first said."""
     carriers: set[int] = set()
     first_seen: dict[int, int] = {}   # variant index -> offset of the first element
-    found = compiled(rule, unit, "match",
-                     lambda p: matchers.compile_match(rule.spec["match"], unit.lang, p))
+    found = compiled(rule, unit, key,
+                     lambda p: matchers.compile_match(alternatives, unit.lang, p))
     for index, (variant, doc) in enumerate(zip(unit.variants, unit.docs)):
         for hit in matchers.find_all(found, doc):
             if _marked(doc, hit, "quoted") or _marked(doc, hit, "negated"):
                 continue  # the customer saying it, or saying it is not so, discloses nothing
             if limit is not None and matchers.sentence_of(doc, hit.tok) >= limit:
                 continue
-            for seg in variant.segments_in(hit.start, hit.end):
+            for seg in variant.segments_in(nlp.original(doc, hit.start),
+                                           nlp.original(doc, hit.end)):
                 carriers.add(id(seg.node))
             first_seen.setdefault(index, hit.start)
+    return carriers, first_seen
+
+
+def check_require(rule: Rule, unit: Unit) -> Iterable[Finding]:
+    carriers, first_seen = _carriers(rule, unit, "match", rule.spec["match"], _scope_limit(rule))
     findings = _report_missing(rule, unit, missing_paths(unit.script.tree, carriers))
     if rule.spec.get("before") and not findings:
         findings += _order(rule, unit, first_seen)
     return findings
+
+
+def applies_to_text(rule: Rule, unit: Unit) -> bool:
+    """A rule's `applies_if`: it applies when the script says one thing (on some path) or
+    lacks another (on some path); without `applies_if` it always does."""
+    conditions = rule.spec.get("applies_if")
+    if not conditions:
+        return True
+    for i, condition in enumerate(conditions):
+        verb, alternatives = next(iter(condition.items()))
+        carriers, _ = _carriers(rule, unit, f"applies_if.{i}", alternatives)
+        if verb == "says" and carriers:
+            return True
+        if verb == "lacks" and missing_paths(unit.script.tree, carriers):
+            return True
+    return False
 
 
 def _order(rule: Rule, unit: Unit, first_seen: dict[int, int]) -> list[Finding]:
@@ -255,7 +284,7 @@ def _order(rule: Rule, unit: Unit, first_seen: dict[int, int]) -> list[Finding]:
             continue
         element = first_seen.get(index)
         if element is None or early[0].start < element:
-            located = variant.locate(early[0].start, early[0].end)
+            located = locate(variant, doc, early[0].start, early[0].end)
             if located:
                 span, seg = located
                 return [make(rule, unit, span, variant=_conditions(seg),
@@ -307,15 +336,16 @@ def check_metric(rule: Rule, unit: Unit) -> Iterable[Finding]:
     for variant, doc in zip(unit.variants, unit.docs):
         found = None
         if measure in ("sms_segments", "characters"):
-            text = _message_text(matchers.text_of(doc))
+            text = _message_text(variant.text)
             value = sms_segments(text) if measure == "sms_segments" else len(text)
             if value > limit:
                 found = (script_start(unit), None, value)
         elif measure == "sentence_length":
             for sent in doc.sents:
                 words = [t for t in sent if not (t.is_punct or t.is_space)]
-                value = sum(len(t.text) for t in words) if unit.lang == "zh" else len(words)
-                located = variant.locate(sent.start_char, sent.end_char)
+                value = sum(len(t.text) for t in words) \
+                    if languages.get(unit.lang).words_are_characters else len(words)
+                located = locate(variant, doc, sent.start_char, sent.end_char)
                 if value > limit and located:
                     found = (located[0], located[1], value)
                     break
@@ -323,14 +353,14 @@ def check_metric(rule: Rule, unit: Unit) -> Iterable[Finding]:
             marks = [i for i, ch in enumerate(matchers.text_of(doc)) if ch in "!！"
                      and not doc[matchers.token_of(doc, i)]._.quoted]
             if len(marks) > limit:
-                located = variant.locate(marks[int(limit)], marks[int(limit)] + 1)
+                located = locate(variant, doc, marks[int(limit)], marks[int(limit)] + 1)
                 if located:
                     found = (located[0], located[1], len(marks))
         elif measure == "matches":
             all_hits = counted.get(id(doc), [])
             if len(all_hits) > limit:
                 h = all_hits[int(limit)]
-                located = variant.locate(h.start, h.end)
+                located = locate(variant, doc, h.start, h.end)
                 if located:
                     found = (located[0], located[1], len(all_hits))
         if found:
@@ -418,6 +448,8 @@ def applies(rule: Rule, meta: dict) -> bool:
 
 def run(rule: Rule, unit: Unit) -> list[Finding]:
     try:
+        if not applies_to_text(rule, unit):
+            return []
         return list(KINDS[rule.kind](rule, unit))
     except matchers.RegexTimeout as exc:  # a pack problem: say which rule, stop the run
         raise PackError(rule.pack.path, rule.line, f"rule {rule.id}: {exc}") from None

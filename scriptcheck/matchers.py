@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import lang as languages
+from .nlp import clause_of
 from .packs import compile_regex
 
 if TYPE_CHECKING:
@@ -102,39 +104,54 @@ def tok_hit(doc: Doc, tok: int, tok_end: int) -> Hit:
 
 
 class Phrases:
-    """A list of phrases, matched as the script's language reads them."""
+    """A list of phrases, matched as the script's language reads them: on characters where
+    words are characters (Chinese), else word by word on lower case or lemma. The phrases are
+    normalised as the text is (Traditional, full width), and each phrase's hits are found
+    once per document, however many rules share it."""
 
     def __init__(self, phrases: list[str], lang: str, nlp):
-        self.lang = lang
-        self.needles = [p.lower() for p in phrases if p.strip()]
-        self.words: list[list[tuple[str, str]]] = []
-        if lang != "zh":
+        data = languages.get(lang)
+        self.chars = data.words_are_characters
+        self.needles = list(dict.fromkeys(
+            languages.normalise_phrase(p, data).lower() for p in phrases if p.strip()))
+        self.words: list[tuple[tuple[str, str], ...]] = []
+        if not self.chars:
             for doc in nlp.pipe(self.needles):
-                words = [(t.lower_, t._.lem) for t in doc if not t.is_space]
+                words = tuple((t.lower_, t._.lem) for t in doc if not t.is_space)
                 if words:
                     self.words.append(words)
 
     def find(self, doc: Doc) -> list[Hit]:
-        if self.lang == "zh":
-            text = lower_of(doc)
-            hits = []
-            for needle in self.needles:
-                at = text.find(needle)
-                while at >= 0:
-                    hits.append(char_hit(doc, at, at + len(needle)))
-                    at = text.find(needle, at + 1)
-            return hits
-        lows, lems, index = _word_index(doc)
-        hits = []
-        for words in self.words:
-            first_low, first_lem = words[0]
-            starts = sorted(set(index.get(first_low, ())) | set(index.get(first_lem, ())))
-            for start in starts:
-                end = start + len(words)
-                if end <= len(doc) and all(lows[start + k] == low or lems[start + k] == lem
-                                           for k, (low, lem) in enumerate(words)):
-                    hits.append(tok_hit(doc, start, end))
+        cache = doc.user_data.setdefault("phrase_hits", {})
+        hits: list[Hit] = []
+        for key in (self.needles if self.chars else self.words):
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = _chars(doc, key) if self.chars else _words(doc, key)
+            hits += found
         return hits
+
+
+def _chars(doc: Doc, needle: str) -> list[Hit]:
+    text = lower_of(doc)
+    hits = []
+    at = text.find(needle)
+    while at >= 0:
+        hits.append(char_hit(doc, at, at + len(needle)))
+        at = text.find(needle, at + 1)
+    return hits
+
+
+def _words(doc: Doc, words: tuple[tuple[str, str], ...]) -> list[Hit]:
+    lows, lems, index = _word_index(doc)
+    first_low, first_lem = words[0]
+    hits = []
+    for start in sorted(set(index.get(first_low, ())) | set(index.get(first_lem, ()))):
+        end = start + len(words)
+        if end <= len(doc) and all(lows[start + k] == low or lems[start + k] == lem
+                                   for k, (low, lem) in enumerate(words)):
+            hits.append(tok_hit(doc, start, end))
+    return hits
 
 
 def _word_index(doc: Doc) -> tuple[list[str], list[str], dict[str, list[int]]]:
@@ -168,8 +185,10 @@ class Exact:
 
 
 class Regex:
-    def __init__(self, patterns: list[str]):
-        self.patterns = [(p, compile_regex(p)) for p in patterns]
+    def __init__(self, patterns: list[str], lang: str | None = None):
+        data = languages.get(lang)
+        self.patterns = [(p, compile_regex(languages.normalise_pattern(p, data)))
+                         for p in patterns]
 
     def find(self, doc: Doc) -> list[Hit]:
         hits = []
@@ -240,6 +259,60 @@ class Near:
         return hits
 
 
+class Frame:
+    """Concepts in one clause (or sentence), in the order given or in any order, each part a
+    list of phrases; optional parts widen the hit when present. The hit's context (negation,
+    quotation) is judged at every required part."""
+
+    def __init__(self, spec: dict, lang: str, nlp):
+        self.parts = [(Phrases(list(p["any"]), lang, nlp), bool(p.get("optional")))
+                      for p in spec["parts"]]
+        self.ordered = spec.get("order", "in-order") != "any"
+        self.unit = clause_of if spec.get("scope", "clause") == "clause" else sentence_of
+        self.within = spec.get("within")
+
+    def _close(self, a: Hit, b: Hit) -> bool:
+        if a.start < b.end and b.start < a.end:
+            return False  # the same words cannot be two parts
+        gap = max(b.tok - a.tok_end, a.tok - b.tok_end, 0)
+        return self.within is None or gap <= int(self.within)
+
+    def find(self, doc: Doc) -> list[Hit]:
+        found = [(sorted(p.find(doc), key=lambda h: h.start), optional)
+                 for p, optional in self.parts]
+        required = [hits for hits, optional in found if not optional]
+        if not required or any(not hits for hits in required):
+            return []
+        out = []
+        for anchor in required[0]:
+            unit = self.unit(doc, anchor.tok)
+            chosen = [anchor]
+            for hits in required[1:]:
+                same = [h for h in hits if self.unit(doc, h.tok) == unit
+                        and all(not (h.start < c.end and c.start < h.end) for c in chosen)]
+                if self.ordered:
+                    same = [h for h in same if h.start >= chosen[-1].end
+                            and self._close(chosen[-1], h)]
+                    pick = same[0] if same else None
+                else:
+                    same = [h for h in same if any(self._close(c, h) for c in chosen)]
+                    pick = min(same, key=lambda h: abs(h.start - anchor.start)) if same else None
+                if pick is None:
+                    break
+                chosen.append(pick)
+            else:
+                heads = tuple(h.tok for h in chosen)
+                extra = [h for hits, optional in found if optional for h in hits[:]
+                         if self.unit(doc, h.tok) == unit
+                         and any(self._close(c, h) for c in chosen)][:1]
+                every = chosen + extra
+                start = min(h.start for h in every)
+                end = max(h.end for h in every)
+                out.append(Hit(start, end, min(h.tok for h in every),
+                               max(h.tok_end for h in every), heads))
+        return out
+
+
 class Slots:
     """Where the template says a `{{ variable }}` whose dotted name matches a glob: the
     script names the agency when it says `{{ agency.name }}`, whatever its sample value."""
@@ -263,7 +336,9 @@ def compile_match(alternatives: list[dict], lang: str, nlp) -> list:
         elif "exact" in alt:
             out.append(Exact(list(alt["exact"])))
         elif "regex" in alt:
-            out.append(Regex(list(alt["regex"])))
+            out.append(Regex(list(alt["regex"]), lang))
+        elif "frame" in alt:
+            out.append(Frame(alt["frame"], lang, nlp))
         elif "tokens" in alt:
             out.append(Tokens([list(p) for p in alt["tokens"]], nlp))
         elif "near" in alt:

@@ -11,57 +11,16 @@ from __future__ import annotations
 
 import logging
 import re
-
 from typing import TYPE_CHECKING
+
+from . import lang as languages
+from .lang import Language as LangData
 
 if TYPE_CHECKING:  # spaCy is imported when a pipeline is first built, not before
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
-SENTENCE_END = ["。", "！", "？", "!", "?", ".", "；", ";", "…", "\n"]
-
-NEGATORS = {
-    "zh": {"不", "没", "没有", "别", "未", "无", "勿", "莫", "绝不", "决不", "不会", "不要", "不能",
-           "不得", "不可", "不再", "不用", "无需", "无须", "请勿", "禁止", "严禁", "切勿", "从不",
-           "从未", "并不", "并未", "并非", "未曾", "不必", "别再", "不至于", "绝对不会", "也不会",
-           "不是", "从来不", "永远不会", "决不会", "绝不会"},
-    "en": {"not", "n't", "never", "no", "cannot", "nobody", "nothing", "neither", "nor",
-           "without", "none"},
-}
-# words that end a negator's scope: the consequence of a condition, a contrast, a new clause
-SCOPE_ENDS = {
-    "zh": ("就", "否则", "不然", "要不", "那么", "那就", "的话", "但", "但是", "可是", "而是", "只是",
-           "而且", "还会", "才"),
-    "en": {"but", "if", "unless", "otherwise", "then", "because", "so", "until", "when",
-           "before", "after", "instead", "however", "while", "hesitate"},
-}
-PRONOUNS = {
-    "zh": {"我", "我们", "你", "您", "你们", "他", "她", "他们", "她们", "咱们"},
-    "en": {"i", "we", "you", "he", "she", "they", "it"},
-}
-# a pronoun followed by one of these starts a new clause ("if you don't pay *we will* ...")
-AUXILIARIES = {
-    "zh": {"会", "就", "要", "将", "马上", "可以", "都", "一定", "肯定", "立刻", "也", "必须", "得",
-           "已经", "只能", "会让", "将会"},
-    "en": {"will", "'ll", "would", "'d", "can", "could", "may", "might", "must", "shall",
-           "should", "am", "are", "is", "was", "were", "'re", "'s", "'m", "have", "has", "had",
-           "'ve", "do", "does", "did", "wo", "ca", "need", "want"},
-}
-MAX_SCOPE = 12
-# 未回复的将被视为…: a negated description ("those who do not reply") ends where its claim begins
-ZH_CLAIM_AFTER_DE = ("将", "会", "要", "就", "一律", "均", "都", "一经", "视为", "按")
-# 不用担心我们会上门 / don't worry that we will call: what follows the worry is denied too
-WORRY = {"担心", "害怕", "怕", "着急", "紧张", "顾虑", "担忧", "worry", "fear", "panic"}
-# a negator inside a condition ("if you don't pay", 如果不还) negates the condition only
-CONDITIONALS = {"zh": ("如果", "要是", "若", "假如", "只要", "一旦", "倘若"),
-                "en": {"if", "unless"}}
-CONDITION_SCOPE = 3
-# "Can't you borrow it?", "Why not ask your family?", 为什么不找家人借: suggestions, not negation
-SUGGESTION_LEAD = {"zh": {"为什么", "干嘛", "怎么", "为何", "何不", "不如", "能不能", "难道"},
-                   "en": {"why", "can", "could", "wo", "would", "ca", "do", "wouldn"}}
-OPENERS = set("【「『“‘（([{《〈﹁")
-QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "[": "]", "﹁": "﹂"}
-CLAUSE_PUNCT = set("，,。.！!？?；;：:…—")
+MAX_SCOPE = 12   # (the language data sets its own; kept for a trained pipeline's languages)
 
 _pipelines: dict[tuple[str, str | None], Language] = {}
 
@@ -96,9 +55,12 @@ def _single_quotes(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def quoted_ranges(text: str, lang: str = "en") -> list[tuple[int, int]]:
-    """Character ranges of quoted speech and [stage directions]: not the agent's words.
-    In Chinese, half-width [...] is a signature or label (an SMS's [示例银行]), not a direction."""
+def quoted_ranges(text: str, lang: LangData | str = "en") -> list[tuple[int, int]]:
+    """Character ranges of quoted speech and [stage directions]: not the agent's words."""
+    data = lang if isinstance(lang, LangData) else languages.get(lang)
+    pairs = dict(data.quote_pairs)
+    if data.brackets_are_directions:
+        pairs["["] = "]"
     ranges: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     straight = -1
@@ -114,8 +76,8 @@ def quoted_ranges(text: str, lang: str = "en") -> list[tuple[int, int]]:
             else:
                 close(straight, i + 1)
                 straight = -1
-        elif ch in QUOTE_PAIRS and not (ch == "[" and lang == "zh"):
-            stack.append((QUOTE_PAIRS[ch], i))
+        elif ch in pairs:
+            stack.append((pairs[ch], i))
         elif stack and ch == stack[-1][0]:
             _, start = stack.pop()
             if not stack:
@@ -127,12 +89,30 @@ def quoted_ranges(text: str, lang: str = "en") -> list[tuple[int, int]]:
     return sorted(ranges)
 
 
+def reported_ranges(text: str, sentences: list[tuple[int, int]], data: LangData) -> list[tuple[int, int]]:
+    """The customer's words: from a reported-speech cue (客户问, Q:, "the customer says") to the
+    end of its sentence."""
+    if not data.reported_speech:
+        return []
+    low = text.lower()
+    found = []
+    for cue in data.reported_speech:
+        at = low.find(cue)
+        while at >= 0:
+            before = low[at - 1] if at else " "
+            if data.words_are_characters or not before.isalnum():
+                end = next((b for a, b in sentences if a <= at < b), len(text))
+                found.append((at, end))
+            at = low.find(cue, at + 1)
+    return found
+
+
 class ContextMarker:
-    """Sets `lem`, `quoted` and `negated` on every token."""
+    """Sets `lem`, `quoted` and `negated` on every token, and where sentences start."""
 
     def __init__(self, nlp: Language):
         self.nlp = nlp
-        self.lang = "zh" if nlp.lang == "zh" else "en"
+        self.data = languages.get(nlp.lang)
 
     def _table(self):
         if "lemmatizer" not in self.nlp.pipe_names:
@@ -143,8 +123,8 @@ class ContextMarker:
         return lookups.get_table("lemma_lookup")
 
     def __call__(self, doc: Doc) -> Doc:
-        _openers_start_sentences(doc)
-        table = self._table() if self.lang == "en" else None
+        _sentence_starts(doc, self.data)
+        table = None if self.data.words_are_characters else self._table()
         for tok in doc:
             low = tok.text.lower()
             lemma = tok.lemma_.lower() if tok.lemma_ and tok.lemma_ != tok.text else low
@@ -152,37 +132,58 @@ class ContextMarker:
                 # the lookup table is case-sensitive: "Arrested" should read as "arrest"
                 lemma = str(table.get(low, low)).lower()
             tok._.lem = lemma
-        ranges = quoted_ranges(doc.text, self.lang)
+        text = doc.text
+        sents = [(s.start_char, s.end_char) for s in doc.sents]
+        ranges = quoted_ranges(text, self.data) + reported_ranges(text, sents, self.data)
         if ranges:
             for tok in doc:
                 if any(a <= tok.idx < b for a, b in ranges):
                     tok._.quoted = True
         for sent in doc.sents:
-            _mark_negation(list(sent), self.lang)
+            _mark_negation(list(sent), self.data)
         return doc
 
 
-def _openers_start_sentences(doc: Doc) -> None:
-    """An opening bracket or quote after a sentence end begins the next sentence (the
-    sentencizer keeps any punctuation after a full stop in the sentence before)."""
+def _sentence_starts(doc: Doc, data: LangData) -> None:
+    """A blank line ends a sentence; an opening bracket or quote after a sentence end begins
+    the next one (the sentencizer keeps punctuation after a full stop in the sentence before)."""
     if doc.has_annotation("DEP"):
         return  # a trained parser's boundaries are left as they are
     for tok in list(doc)[1:]:
         if not tok.is_sent_start:
             continue
         j = tok.i
-        while j - 1 > 0 and doc[j - 1].text in OPENERS and not doc[j - 1].is_sent_start:
+        while j - 1 > 0 and doc[j - 1].text in data.openers and not doc[j - 1].is_sent_start:
             j -= 1
         if j != tok.i:
             tok.is_sent_start = False
             doc[j].is_sent_start = True
+    for tok in list(doc)[1:]:
+        if doc[tok.i - 1].is_space and "\n" in doc[tok.i - 1].text and not tok.is_space:
+            tok.is_sent_start = True
 
 
-def is_negator(tok: Token, lang: str, toks: list[Token] | None = None, i: int = 0) -> bool:
-    text = tok.text.lower()
-    if lang == "zh" and _not_a_denial(tok, toks, i):
+def clause_of(doc: Doc, tok: int) -> int:
+    """The clause a token is in, counted through the document (cached): clauses end at the
+    language's clause punctuation, at line breaks and at sentence ends."""
+    table = doc.user_data.get("tok_clause")
+    if table is None:
+        data = languages.get(doc.lang_)
+        table, n = [], 0
+        for t in doc:
+            if t.is_sent_start and t.i:
+                n += 1
+            table.append(n)
+            if t.text in data.clause_ends or (t.is_space and "\n" in t.text):
+                n += 1
+        doc.user_data["tok_clause"] = table
+    return table[tok] if table else 0
+
+
+def is_negator(tok: Token, data: LangData, toks: list[Token] | None = None, i: int = 0) -> bool:
+    if data.words_are_characters and _not_a_denial(tok, toks, i):
         return False
-    return text in NEGATORS[lang] or tok.dep_ == "neg"
+    return tok.text.lower() in data.negators or tok.dep_ == "neg"
 
 
 def _not_a_denial(tok: Token, toks: list[Token] | None, i: int) -> bool:
@@ -201,75 +202,117 @@ def _not_a_denial(tok: Token, toks: list[Token] | None, i: int) -> bool:
     return bool(before) and bool(rest) and before[-1] == rest[0]
 
 
-def _ends_scope(toks: list[Token], i: int, lang: str, worry: bool = False) -> bool:
+def _ends_scope(toks: list[Token], i: int, data: LangData, worry: bool = False) -> bool:
     text = toks[i].text.lower()
-    if lang == "zh":
-        if "就" in text and _jiu_means_regarding(toks, i):
+    if data.words_are_characters:
+        if "就" in text and _jiu_means_regarding(toks, i, data):
             return False
-        if any(marker in text for marker in SCOPE_ENDS["zh"]):
+        if any(marker in text for marker in data.scope_ends):
             return True
-    elif text in SCOPE_ENDS["en"]:
+    elif text in data.scope_ends:
         return True
-    if lang == "zh" and i > 0 and toks[i - 1].text == "的" and text.startswith(ZH_CLAIM_AFTER_DE):
+    if data.claim_after_de and i > 0 and toks[i - 1].text == "的" and \
+            text.startswith(data.claim_after_de):
         return True
-    if text in PRONOUNS[lang] and i + 1 < len(toks) and not worry:
-        return toks[i + 1].text.lower() in AUXILIARIES[lang]
+    if text in data.pronouns and i + 1 < len(toks) and not worry:
+        return toks[i + 1].text.lower() in data.auxiliaries
     return False
 
 
-def _is_suggestion(toks: list[Token], i: int, lang: str) -> bool:
+def _is_suggestion(toks: list[Token], i: int, data: LangData) -> bool:
     """A negator that asks rather than denies: "Can't you…?", 为什么不找家人借一下？"""
     last = next((t.text for t in reversed(toks) if not t.is_space), "")
     if not last.endswith(("?", "？")):
         return False
     before = [t.text.lower() for t in toks[max(i - 2, 0):i]]
-    if lang == "en":
-        return i <= 2 and (not before or before[0] in SUGGESTION_LEAD["en"])
-    return any(word in SUGGESTION_LEAD["zh"] for word in before) or \
+    if not data.words_are_characters:
+        return i <= 2 and (not before or before[0] in data.suggestion_leads)
+    return any(word in data.suggestion_leads for word in before) or \
         any(toks[i].text.startswith(w) for w in ("何不", "不如"))
 
 
-def _jiu_means_regarding(toks: list[Token], i: int) -> bool:
+def _jiu_means_regarding(toks: list[Token], i: int, data: LangData) -> bool:
     """就此事, 就该笔欠款: 就 as "about", not "then"."""
     text = toks[i].text
     rest = text[text.index("就") + 1:] or (toks[i + 1].text if i + 1 < len(toks) else "")
-    return rest.startswith(("此", "该", "这", "本", "上述", "相关", "您的", "贵"))
+    return rest.startswith(data.regarding_after_jiu)
 
 
-def _mark_negation(toks: list[Token], lang: str) -> None:
-    active, count, limit, conditional, worry = False, 0, MAX_SCOPE, False, False
+def _rhetorical(toks: list[Token], data: LangData) -> int:
+    """Where a rhetorical lead ends in the clause (谁说…不会, 你以为…不会…吗, "don't think we
+    won't"), or -1: negators up to the end of that clause deny nothing, they insist."""
+    if not toks or not data.rhetorical_leads:
+        return -1
+    base = toks[0].idx
+    text = "".join(t.text_with_ws for t in toks).lower()
+    end = -1
+    for lead in data.rhetorical_leads:
+        at = text.find(lead)
+        if at >= 0 and (data.words_are_characters or at == 0 or not text[at - 1].isalnum()):
+            end = max(end, base + at + len(lead))
+    return end
+
+
+def _not_paying(toks: list[Token], i: int, data: LangData) -> int:
+    """不还钱后果自负, "not paying will get you…": a negator right before a paying word states
+    a condition; its scope is that word and its object (the number of tokens), else 0."""
+    rest = [t for t in toks[i + 1:] if not t.is_space]
+    if not rest or not data.condition_verbs:
+        return 0
+    verb = rest[0]
+    if data.words_are_characters:
+        paying = verb.text.startswith(data.condition_verbs)
+    else:
+        paying = verb.lower_ in data.condition_verbs or verb._.lem in data.condition_verbs
+    if not paying:
+        return 0
+    scope = 1
+    while scope < min(len(rest), 3) and rest[scope].text.lower() in data.condition_objects:
+        scope += 1
+    return scope
+
+
+def _mark_negation(toks: list[Token], data: LangData) -> None:
+    active, count, limit, conditional, worry = False, 0, data.max_scope, False, False
+    clause_start, rhetoric = 0, None
     for i, tok in enumerate(toks):
         text = tok.text.lower()
-        if tok.text in CLAUSE_PUNCT or tok.is_space or "\n" in tok.text:
-            active, conditional = False, False
+        if tok.text in data.clause_ends or tok.is_space and "\n" in tok.text:
+            active, conditional, clause_start, rhetoric = False, False, i + 1, None
             continue
-        if text in CONDITIONALS[lang] if lang == "en" else text.startswith(CONDITIONALS["zh"]):
+        if tok.is_space:
+            continue
+        if rhetoric is None:   # once per clause: up to its next clause end
+            stop = next((k for k in range(i, len(toks)) if toks[k].text in data.clause_ends),
+                        len(toks))
+            rhetoric = _rhetorical(toks[clause_start:stop], data) > -1
+        if (text in data.conditionals) if not data.words_are_characters else \
+                text.startswith(data.conditionals):
             conditional = True
-        if active and _ends_scope(toks, i, lang, worry):
+        if active and _ends_scope(toks, i, data, worry):
             active = False
         if active:
             tok._.negated = True
-            worry = worry or text in WORRY
+            worry = worry or text in data.worry
             count += 1
             if count >= limit:
                 active = False
-        if is_negator(tok, lang, toks, i) and not _is_suggestion(toks, i, lang):
+        if rhetoric:
+            continue   # a rhetorical question or warning: its negators insist, they deny nothing
+        if is_negator(tok, data, toks, i) and not _is_suggestion(toks, i, data):
             active, count, worry = True, 0, False
-            limit = CONDITION_SCOPE if conditional else MAX_SCOPE
-
-
-PASSIVE_AUX = {"is", "are", "was", "were", "will", "would", "has", "have", "had", "be", "being",
-               "been", "can", "could", "may", "might", "shall", "should", "must", "'s", "'re",
-               "'ll", "wo", "ca", "do", "does", "did"}
+            paying = _not_paying(toks, i, data)
+            limit = paying if paying else data.condition_scope if conditional else data.max_scope
 
 
 def negated_after(doc: Doc, end: int) -> bool:
-    """English negation after the words: "a CCJ is not being sought", "your employer will
-    not be contacted" (auxiliaries, a negator, then a passive)."""
-    if doc.lang_ != "en":
+    """Negation after the words: "a CCJ is not being sought", "your employer will not be
+    contacted" (auxiliaries, a negator, then a passive)."""
+    aux = languages.get(doc.lang_).passive_auxiliaries
+    if not aux:
         return False
     i = end
-    while i < len(doc) and i - end < 3 and doc[i].lower_ in PASSIVE_AUX:
+    while i < len(doc) and i - end < 3 and doc[i].lower_ in aux:
         i += 1
     if i == end or i + 1 >= len(doc) or doc[i].lower_ not in ("not", "n't", "never"):
         return False
@@ -292,23 +335,48 @@ def pipeline(lang: str, model: str | None = None) -> Language:
     import spacy
 
     _register()
+    data = languages.get(lang)
     if model:
         nlp = spacy.load(model)
-    elif lang == "zh":
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     else:
-        nlp = spacy.blank(lang)
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
+        tokenizer = data.tokenizer or {}
+        if tokenizer.get("segmenter") == "jieba":
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            for word in data.words:   # domain words kept whole: 失信被执行人, 通讯录, 上门催收
+                jieba.add_word(word)
+        nlp = spacy.blank(lang, config={"nlp": {"tokenizer": tokenizer}} if tokenizer else {})
+        if data.lemmatizer:
+            nlp.add_pipe("lemmatizer", config={"mode": data.lemmatizer})
+            nlp.initialize()
     if not ({"parser", "senter", "sentencizer"} & set(nlp.pipe_names)):
-        nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_END})
+        nlp.add_pipe("sentencizer", config={"punct_chars": list(data.sentence_ends)})
     nlp.add_pipe("scriptcheck_context", last=True)
     _pipelines[key] = nlp
     return nlp
 
 
 def parse(texts: list[str], lang: str, model: str | None = None) -> list[Doc]:
-    return list(pipeline(lang, model).pipe(texts))
+    """Documents of the texts as the rules read them (normalised); each remembers, in
+    `user_data["orig"]`, where its offsets stand in the text as written (None: the same)."""
+    data = languages.get(lang)
+    normal = [languages.normalise(t, data) for t in texts]
+    docs = list(pipeline(lang, model).pipe(t for t, _ in normal))
+    for doc, (_, where) in zip(docs, normal):
+        doc.user_data["orig"] = where
+    return docs
+
+
+def original(doc: Doc, offset: int) -> int:
+    """An offset of the document's (normalised) text in the text as written."""
+    where = doc.user_data.get("orig")
+    return offset if where is None else where[min(offset, len(where) - 1)]
+
+
+def normalised(doc: Doc, offset: int) -> int:
+    """An offset of the text as written in the document's (normalised) text."""
+    import bisect
+
+    where = doc.user_data.get("orig")
+    return offset if where is None else bisect.bisect_left(where, offset)

@@ -13,7 +13,7 @@ from typing import Any
 import regex
 import yaml
 
-from . import schema
+from . import schema, terms
 from .categories import is_category
 from .frontmatter import language
 
@@ -118,6 +118,7 @@ class Rule:
     pack: "Pack"
     line: int
     compiled: dict = field(default_factory=dict)  # per language, filled on first use
+    terms_used: set = field(default_factory=set)  # names of the term sets it refers to
 
     def text(self, field_: dict[str, str], lang: str) -> str:
         """A message or suggestion in the script's language, falling back to English."""
@@ -138,6 +139,10 @@ class Pack:
     references: dict[str, dict]
     rules: list[Rule]
     path: str
+    terms: dict[str, list[str]] = field(default_factory=dict)   # every set it can use, resolved
+    own_terms: list[str] = field(default_factory=list)          # the sets it defines itself
+    exceptions: dict[str, dict] = field(default_factory=dict)   # named exceptions it can use
+    term_lines: dict[str, int] = field(default_factory=dict)
 
     def applies_to(self, lang: str | None, jurisdiction: str | None) -> bool:
         if self.locale and lang not in self.locale:
@@ -172,8 +177,9 @@ def _examples(raw, line: int) -> list[Example]:
     return out
 
 
-def parse_pack(data: Any, path: str) -> Pack:
-    """Validate a loaded YAML document and build the pack, or raise PackError."""
+def parse_pack(data: Any, path: str, bases: list["Pack"] | None = None) -> Pack:
+    """Validate a loaded YAML document and build the pack, or raise PackError. `bases` are
+    the packs it extends: their term sets and named exceptions are visible in it."""
     if not isinstance(data, dict):
         raise PackError(path, 1, "a rule pack must be a mapping with 'name' and 'rules'")
     problems = schema.validate(data, schema.PACK, "pack", getattr(data, "line", 1))
@@ -187,6 +193,16 @@ def parse_pack(data: Any, path: str) -> Pack:
         locale=[language(x) for x in _as_list(data.get("locale"))],
         jurisdiction=[str(x).upper() for x in _as_list(data.get("jurisdiction"))],
         references=references, rules=[], path=path)
+    inherited_terms: dict[str, list[str]] = {}
+    for base in reversed(bases or []):
+        inherited_terms.update(base.terms)
+        pack.exceptions.update(base.exceptions)
+    raw_terms = data.get("terms") or {}
+    pack.terms = terms.resolve(raw_terms, inherited_terms, path)
+    pack.own_terms = list(raw_terms)
+    pack.term_lines = dict(getattr(raw_terms, "key_lines", {}))
+    for name, raw in (data.get("exceptions") or {}).items():
+        pack.exceptions[name] = terms.expand_unless(raw, pack.terms, path)
     seen: dict[str, int] = {}
     for raw, line in zip(data["rules"], getattr(data["rules"], "item_lines", [])):
         rule = _rule(raw, line, pack)
@@ -219,6 +235,8 @@ def _rule(raw: dict, line: int, pack: Pack) -> Rule:
             raise PackError(path, at, f"rule {raw['id']}: citation '{cite}' is not in this "
                                       f"pack's references")
     _check_patterns(raw, path)
+    spec = {k: v for k, v in raw.items() if k in schema.KIND_FIELDS_ALL or k == "applies_if"}
+    spec, used = terms.expand_rule(spec, pack, raw["id"])
     examples = raw.get("examples") or {}
     return Rule(
         id=raw["id"], kind=kind, category=raw["category"], severity=raw["severity"],
@@ -226,7 +244,7 @@ def _rule(raw: dict, line: int, pack: Pack) -> Rule:
         citations=list(raw.get("citations") or []),
         suggestion=_lang_text(raw.get("suggestion")),
         when={k: _as_list(v) for k, v in (raw.get("when") or {}).items()},
-        spec={k: v for k, v in raw.items() if k in schema.KIND_FIELDS_ALL},
+        spec=spec, terms_used=used,
         bad=_examples(examples.get("bad"), line), good=_examples(examples.get("good"), line),
         pack=pack, line=line)
 
@@ -306,13 +324,19 @@ def load(spec: str, _seen: tuple[str, ...] = ()) -> list[Pack]:
     """A pack and the packs it extends (with their overrides applied), first the pack itself."""
     path = locate(spec)
     data = read_yaml(path)
-    pack = parse_pack(data, path)
-    result = [pack]
-    for item in data.get("extends") or []:
-        name = item if isinstance(item, str) else item["pack"]
-        if name in _seen or name == pack.name:
+    own = data.get("name") if isinstance(data, dict) else None
+    bases: list[tuple[Any, list[Pack]]] = []
+    for item in (data.get("extends") or []) if isinstance(data, dict) else []:
+        name = item if isinstance(item, str) else item.get("pack") if isinstance(item, dict) else None
+        if not isinstance(name, str):
+            break   # the schema check below says what is wrong
+        if name in _seen or name == own:
             raise PackError(path, data.key_lines["extends"], f"packs extend each other: {name}")
-        base = load(name, _seen + (pack.name,))
+        bases.append((item, load(name, _seen + (str(own),))))
+    pack = parse_pack(data, path, [b for _, loaded in bases for b in loaded])
+    result = [pack]
+    for item, base in bases:
+        name = item if isinstance(item, str) else item["pack"]
         overrides = {} if isinstance(item, str) else (item.get("overrides") or {})
         known = {r.id for b in base for r in b.rules}
         for rule_id in overrides:

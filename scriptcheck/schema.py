@@ -19,11 +19,29 @@ LANG_TEXT = {
 STRINGS = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
 PHRASES = {"type": "array", "items": {"type": "string"}, "minItems": 1}
 
+TERM_NAME = r"^[A-Z][A-Z0-9_]+$"
+PART = {"oneOf": [
+    {"type": "string"},
+    {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    {"type": "object", "properties": {"any": PHRASES, "optional": {"type": "boolean"}},
+     "required": ["any"], "additionalProperties": False},
+], "description": "a frame part: a term set, a phrase, a list of them, or {any: [...], optional: true}"}
+FRAME = {"oneOf": [
+    {"type": "array", "items": PART, "minItems": 1},
+    {"type": "object",
+     "properties": {"parts": {"type": "array", "items": PART, "minItems": 1},
+                    "order": {"enum": ["in-order", "any"]},
+                    "scope": {"enum": ["clause", "sentence"]},
+                    "within": {"type": "integer"}},
+     "required": ["parts"], "additionalProperties": False},
+]}
+
 MATCHER = {
     "type": "object",
-    "description": "One alternative: exactly one of phrases, exact, regex, tokens, near, slots",
+    "description": "One alternative: exactly one of phrases, frame, near, tokens, exact, regex, slots",
     "properties": {
         "phrases": PHRASES,
+        "frame": FRAME,
         "exact": PHRASES,
         "regex": PHRASES,
         "tokens": {"type": "array", "items": {"type": "array", "items": {"type": "object"}},
@@ -54,9 +72,17 @@ UNLESS = {
         "near": {"type": "object",
                  "properties": {"phrases": PHRASES, "within": {"type": "integer"}},
                  "required": ["phrases"], "additionalProperties": False},
+        "in_sentence": PHRASES,
     },
     "additionalProperties": False,
 }
+UNLESS_FIELD = {"oneOf": [UNLESS, {"type": "array", "minItems": 1,
+                                   "items": {"oneOf": [{"type": "string"}, UNLESS]}}],
+                "description": "exceptions: a mapping, or a list of named exceptions and mappings"}
+APPLIES_IF = {"type": "array", "minItems": 1, "items": {
+    "type": "object", "properties": {"says": MATCH, "lacks": MATCH},
+    "minProperties": 1, "maxProperties": 1, "additionalProperties": False,
+    "description": "each item is one of says: [...] or lacks: [...]"}}
 
 EXAMPLE = {"oneOf": [
     {"type": "string"},
@@ -99,8 +125,9 @@ RULE = {
             "additionalProperties": False,
         },
         # kind-specific fields
+        "applies_if": APPLIES_IF,
         "match": MATCH,
-        "unless": UNLESS,
+        "unless": UNLESS_FIELD,
         "replace": {"type": "array", "minItems": 1, "items": {
             "type": "object",
             "properties": {"instead_of": {"type": "string"}, "use": {"type": "string"},
@@ -148,6 +175,12 @@ PACK = {
             "properties": {k: {"type": ["string", "number"]} for k in
                            ("title", "issuer", "article", "date", "url", "note")},
             "required": ["title"], "additionalProperties": False}},
+        "terms": {"type": "object", "propertyNames": {"pattern": TERM_NAME},
+                  "additionalProperties": {"type": "array", "items": {"type": "string"},
+                                           "minItems": 1},
+                  "description": "named term sets: NAME: [phrase, OTHER_SET, ...]"},
+        "exceptions": {"type": "object", "additionalProperties": UNLESS,
+                       "description": "named exceptions a rule's unless can use by name"},
         "rules": {"type": "array", "items": RULE},
     },
     "required": ["name", "rules"],

@@ -30,3 +30,14 @@ def test_ci_runs_the_readme_test_command():
     assert "pytest" in test_command
     assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[0].endswith("scriptcheck check scripts/")
+
+
+def test_rule_pack_docs_worked_example_passes_test_rules(tmp_path):
+    docs = (ROOT / "docs" / "rule-packs.md").read_text(encoding="utf-8")
+    block = docs.split("A worked example", 1)[1]
+    pack = re.search(r"```yaml\n(.*?)```", block, re.S).group(1)
+    path = tmp_path / "worked.yaml"
+    path.write_text("name: worked\nlocale: [zh]\n" + pack, encoding="utf-8")
+    code, out = invoke("test-rules", "-v", path)
+    assert code == 0, out
+    assert out.count("HOUSE-ARREST-THREAT bad") == 4 and out.count("HOUSE-ARREST-THREAT good") == 4
