@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import lang as languages
 from .nlp import clause_of
+from .nlp import words as words_of
 from .packs import compile_regex
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ class Phrases:
             languages.normalise_phrase(p, data).lower() for p in phrases if p.strip()))
         self.words: list[tuple[tuple[str, str], ...]] = []
         if not self.chars:
-            for doc in nlp.pipe(self.needles):
+            for doc in words_of(nlp, self.needles):
                 words = tuple((t.lower_, t._.lem) for t in doc if not t.is_space)
                 if words:
                     self.words.append(words)

@@ -114,6 +114,20 @@ class ContextMarker:
         self.nlp = nlp
         self.data = languages.get(nlp.lang)
 
+    def lemmatise(self, doc: Doc) -> Doc:
+        """Sets `lem`, a lower-case lemma, on every token."""
+        if "lem_table" not in self.__dict__:
+            self.lem_table = None if self.data.words_are_characters else self._table()
+        table = self.lem_table
+        for tok in doc:
+            low = tok.text.lower()
+            lemma = tok.lemma_.lower() if tok.lemma_ and tok.lemma_ != tok.text else low
+            if table is not None and lemma == low:
+                # the lookup table is case-sensitive: "Arrested" should read as "arrest"
+                lemma = str(table.get(low, low)).lower()
+            tok._.lem = lemma
+        return doc
+
     def _table(self):
         if "lemmatizer" not in self.nlp.pipe_names:
             return None
@@ -124,14 +138,7 @@ class ContextMarker:
 
     def __call__(self, doc: Doc) -> Doc:
         _sentence_starts(doc, self.data)
-        table = None if self.data.words_are_characters else self._table()
-        for tok in doc:
-            low = tok.text.lower()
-            lemma = tok.lemma_.lower() if tok.lemma_ and tok.lemma_ != tok.text else low
-            if table is not None and lemma == low:
-                # the lookup table is case-sensitive: "Arrested" should read as "arrest"
-                lemma = str(table.get(low, low)).lower()
-            tok._.lem = lemma
+        self.lemmatise(doc)
         text = doc.text
         sents = [(s.start_char, s.end_char) for s in doc.sents]
         ranges = quoted_ranges(text, self.data) + reported_ranges(text, sents, self.data)
@@ -380,3 +387,17 @@ def normalised(doc: Doc, offset: int) -> int:
 
     where = doc.user_data.get("orig")
     return offset if where is None else bisect.bisect_left(where, offset)
+
+
+def words(nlp: Language, phrases: list[str]) -> list[Doc]:
+    """A pack's phrases as tokens with lemmas, without the rest of the pipeline (a pack has
+    thousands of phrases; each is a word or three)."""
+    marker = nlp.get_pipe("scriptcheck_context")
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    out = []
+    for phrase in phrases:
+        doc = nlp.make_doc(phrase)
+        if lemmatizer is not None:
+            doc = lemmatizer(doc)
+        out.append(marker.lemmatise(doc))
+    return out
