@@ -32,3 +32,39 @@ CATEGORIES = {
 
 def is_category(name: str) -> bool:
     return name in CATEGORIES or (name.startswith("x-") and len(name) > 2)
+
+
+# What trainers read in Chinese reports (the category ids stay the names tools use)
+NAMES_ZH = {
+    "threat-violence": "暴力威胁",
+    "threat-arrest-or-criminal": "以抓捕、坐牢、刑事追究相威胁",
+    "threat-home-visit": "以上门相威胁",
+    "false-legal-consequence": "歪曲法律后果",
+    "impersonation-authority": "冒充公检法或政府机关",
+    "false-attorney": "冒充律师或律师事务所",
+    "third-party-disclosure": "向第三人透露债务",
+    "contact-third-party-pressure": "以联系亲友、单位施压",
+    "shaming-exposure": "以曝光、羞辱施压",
+    "abusive-insult": "侮辱、贬低",
+    "profanity": "脏话",
+    "harassment-frequency": "骚扰、频繁联系",
+    "inconvenient-time": "不当时间联系",
+    "missing-identity-disclosure": "未表明身份",
+    "missing-debt-collector-disclosure": "未声明催收身份",
+    "missing-opt-out": "缺少退订方式",
+    "privacy-leak": "泄露个人信息",
+    "sensitive-info-request": "索要敏感信息",
+    "false-urgency-deadline": "虚构期限、制造紧迫",
+    "misleading-amount-or-fee": "虚构费用或金额",
+    "payment-to-private-account": "要求转账到私人账户",
+    "time-barred-debt": "超过诉讼时效的债务",
+    "dispute-rights": "妨碍提出异议",
+    "impolite-address": "称呼、语气不礼貌",
+    "pressure-borrow-to-repay": "逼迫借钱还款",
+    "template-error": "模板错误",
+}
+
+
+def name(category: str, lang: str) -> str:
+    """A category as a trainer reads it in that language (the id itself where no name is set)."""
+    return NAMES_ZH.get(category, category) if lang == "zh" else category

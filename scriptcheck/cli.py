@@ -12,9 +12,9 @@ import tempfile
 
 import click
 
-from . import __version__, baseline, config as config_mod, fixes, packs, runner, schema, selftest
+from . import __version__, baseline, citations, config as config_mod, fixes, packs, runner, schema, selftest
 from .engine import Options, failing
-from .report import FORMATS
+from .report import FORMATS, html as html_report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -87,20 +87,13 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Ignore a configured cache-dir.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
               help="A JSON report of an earlier run: its findings are not reported again.")
+@click.option("--lang", type=click.Choice(["zh", "en"]),
+              help="Language of the HTML report's own words (default: the scripts' language).")
 def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, template_path,
-          select, ignore, config_path, fix, cache_dir, no_cache, baseline_file) -> None:
+          select, ignore, config_path, fix, cache_dir, no_cache, baseline_file, lang) -> None:
     """Check call scripts under PATHS (files or folders; default: the current folder)."""
     config = _load_config(config_path)
-    context = None
-    context_file = context_file or config.context
-    if context_file:
-        import yaml
-
-        try:
-            with open(context_file, encoding="utf-8") as fh:
-                context = yaml.safe_load(fh) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            _fail(f"{context_file}:1: cannot read context: {exc}")
+    context = _read_context(context_file or config.context)
     config.template_paths = [*template_path, *config.template_paths]
     options = Options(max_variants=max_variants or config.max_variants, context=context,
                       models=config.models, select=[*config.select, *select],
@@ -119,7 +112,9 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
         for path, text in fixes.apply(result.findings, result.sources).items():
             write_atomic(path, text)
             click.echo(f"fixed {path}", err=True)
-    rendered = FORMATS[fmt](result.report, result.findings, result.sources)
+    rendered = html_report.from_run(result, options, lang) if fmt == "html" else \
+        FORMATS[fmt](result.report, result.findings, result.sources,
+                     **({"packs": result.packs} if fmt == "sarif" else {}))
     if output:
         write_atomic(output, rendered)
     else:
@@ -195,11 +190,9 @@ def explain(rule_id, lang, rule_specs) -> None:
         click.echo(f"\n{'为什么' if zh else 'Why'}:\n  {rule.rationale}")
     if rule.citations:
         click.echo(f"\n{'依据' if zh else 'Law'}:")
-        for cite in rule.citations:
-            ref = pack.references[cite]
-            parts = [str(ref.get(k)) for k in ("title", "article", "issuer", "date") if ref.get(k)]
-            click.echo(f"  [{cite}] " + ", ".join(parts) + (f"\n      {ref['url']}"
-                                                             if ref.get("url") else ""))
+        for ref in citations.references(rule):
+            click.echo(f"  [{ref.id}] {citations.full_text(ref, lang)}"
+                       + (f"\n      {ref.url}" if ref.url else ""))
     suggestion = rule.text(rule.suggestion, lang)
     if suggestion:
         click.echo(f"\n{'建议说法' if zh else 'Say instead'}:\n  {suggestion}")
@@ -244,3 +237,67 @@ def test_rules(specs, verbose) -> None:
 def schema_cmd() -> None:
     """Print the rule pack JSON Schema (for editor autocompletion)."""
     click.echo(json.dumps(schema.json_schema(), ensure_ascii=False, indent=2))
+
+
+def _read_context(path: str | None) -> dict | None:
+    if not path:
+        return None
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        _fail(f"{path}:1: cannot read context: {exc}")
+
+
+@main.command("render")
+@click.argument("template", type=click.Path(exists=True, dir_okay=False))
+@click.option("--context", "context_file", type=click.Path(exists=True, dir_okay=False),
+              help="YAML file of values for template variables (default: sample values).")
+@click.option("--template-path", multiple=True, type=click.Path(file_okay=False),
+              help="Folder that include/extends/import names are relative to (repeatable).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
+def render_cmd(template, context_file, template_path, config_path) -> None:
+    """Print what the agent says on each path through TEMPLATE, each path said in words."""
+    from .spoken import spoken
+    from .template import Loader, analyze, make_environment
+
+    config = _load_config(config_path)
+    context = _read_context(context_file or config.context)
+    loader = Loader([*template_path, *config.template_paths, os.path.dirname(template) or "."],
+                    make_environment(config.trim_blocks, config.lstrip_blocks))
+    script = analyze(template, loader)
+    for problem in script.problems:
+        click.echo(f"{problem.path}:{problem.line}: {problem.message}", err=True)
+    options = Options(max_variants=config.max_variants, context=context, defaults=config.defaults)
+    lang, variants = spoken(script, options)
+    for n, variant in enumerate(variants, 1):
+        click.echo(f"== {n}/{len(variants)} {variant.words}")
+        click.echo(variant.text.rstrip("\n"))
+        click.echo("")
+    sys.exit(EXIT_ERROR if script.problems and not script.tree.items else EXIT_OK)
+
+
+@main.command("serve")
+@click.argument("root", default=".", type=click.Path(exists=True, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (only this machine by default).")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--rules", "rule_specs", multiple=True, metavar="PACK")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the workbench's own words.")
+def serve_cmd(root, host, port, rule_specs, lang) -> None:
+    """A local web workbench: open or paste a script and see its findings as you type."""
+    try:
+        from .serve import Workbench, create_app
+        import flask  # noqa: F401
+    except ImportError:
+        _fail("scriptcheck serve needs Flask: pip install 'scriptcheck[web]'")
+    config = _load_config(None)
+    try:
+        bench = Workbench(root, list(rule_specs) or None, lang, config)
+    except packs.PackError as exc:
+        _fail(str(exc))
+    click.echo(f"scriptcheck workbench on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    create_app(bench).run(host=host, port=port, threaded=True)

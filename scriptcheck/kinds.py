@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from . import lang as languages
 from . import matchers, nlp
+from .conditions import path_in_words
 from .messages import say
 from .model import Choice, Finding, Loop, Node, Seq, Slot, Span, Text, finding_at, leaves
 from .packs import PackError, Rule
@@ -40,11 +41,10 @@ class Unit:
 
 
 def citation_text(rule: Rule) -> list[str]:
-    out = []
-    for ref_id in rule.citations:
-        ref = rule.pack.references.get(ref_id, {})
-        out.append(" ".join(str(ref[k]) for k in ("title", "article") if ref.get(k)) or ref_id)
-    return out
+    """The short form of each citation: title and article (the full one is in `explain`)."""
+    from .citations import references
+
+    return [ref.short for ref in references(rule)]
 
 
 def make(rule: Rule, unit: Unit, span: Span, *, variant: str | None = None,
@@ -168,8 +168,9 @@ def _report_missing(rule: Rule, unit: Unit, paths: list[tuple[str, ...]]) -> lis
     if not paths:
         return []
     named = [" and ".join(p) for p in paths if p]
-    detail = say("missing-where", unit.lang, paths="; ".join(f"`{p}`" for p in named)) \
-        if named else ""
+    said = "；".join(path_in_words(p, unit.lang) for p in paths if p) if unit.lang == "zh" \
+        else "; ".join(path_in_words(p, unit.lang) for p in paths if p)
+    detail = say("missing-where", unit.lang, paths=said) if named else ""
     return [make(rule, unit, script_start(unit), variant=" or ".join(named) or None,
                  detail=detail)]
 

@@ -18,7 +18,7 @@ _TEXTS = {
         "en": "The branch `{condition}` (line {line}) was not checked: the limit of {cap} "
               "variants was reached. Raise max-variants in the configuration.",
     },
-    "missing-where": {"zh": "（缺失的分支：{paths}）", "en": " (missing where {paths})"},
+    "missing-where": {"zh": "（缺失的情况：{paths}）", "en": " (missing {paths})"},
     "missing-order": {"zh": "（须在“{before}”之前说明）", "en": " (it must come before \"{before}\")"},
     "value-was": {"zh": "（当前 {key}: {value}）", "en": " ({key}: {value})"},
     "metric-was": {"zh": "（实际 {value}，上限 {max}）", "en": " (found {value}, limit {max})"},

@@ -18,6 +18,8 @@ class Result:
     report: dict
     findings: list[Finding]
     sources: dict = field(default_factory=dict)   # path -> SourceFile, for reporters and --fix
+    packs: list = field(default_factory=list)     # the packs loaded (the HTML report explains rules)
+    scripts: list = field(default_factory=list)   # the scripts checked (the HTML report says their paths)
 
 
 def default_packs() -> list[str]:
@@ -93,4 +95,4 @@ def run(paths: list[str], config: Config, options: Options,
                     **{sev: sum(1 for f in findings if f.severity == sev)
                        for sev in ("error", "warning", "info")}},
     }
-    return Result(report, findings, sources)
+    return Result(report, findings, sources, loaded, scripts)

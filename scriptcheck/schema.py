@@ -103,6 +103,9 @@ KIND_FIELDS = {
 }
 KIND_REQUIRED = {"forbid": ["match"], "prefer": ["replace"], "require": ["match"],
                  "variables": [], "metric": ["measure", "max"], "meta": ["key"]}
+# how sure the reference is of the text it cites (shown to users as a short tag)
+REFERENCE_STATUSES = ("text-confirmed", "secondary-source", "press-report", "unconfirmed",
+                      "house-rule")
 MEASURES = ("sms_segments", "characters", "sentence_length", "exclamations", "matches")
 
 RULE = {
@@ -172,8 +175,9 @@ PACK = {
              "required": ["pack"], "additionalProperties": False}]}},
         "references": {"type": "object", "additionalProperties": {
             "type": "object",
-            "properties": {k: {"type": ["string", "number"]} for k in
-                           ("title", "issuer", "article", "date", "url", "note")},
+            "properties": {**{k: {"type": ["string", "number"]} for k in
+                              ("title", "issuer", "article", "summary", "date", "url", "note")},
+                           "status": {"enum": list(REFERENCE_STATUSES)}},
             "required": ["title"], "additionalProperties": False}},
         "terms": {"type": "object", "propertyNames": {"pattern": TERM_NAME},
                   "additionalProperties": {"type": "array", "items": {"type": "string"},

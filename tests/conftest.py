@@ -67,6 +67,21 @@ def at(findings, rule):
     return sorted((f["path"], f["line"], f["column"]) for f in findings if f["rule"] == rule)
 
 
+def engine_findings(packs, text: str, lang: str = "zh", **meta) -> list:
+    """Findings of loaded packs on one text, run as a whole script with the given metadata."""
+    from scriptcheck.engine import Engine
+    from scriptcheck.template import Loader, build
+
+    engine = Engine(packs, Options())
+    loader = Loader([])
+    script = build(loader.load_text(text), loader)
+    base = {"locale": "zh-CN" if lang == "zh" else "en-US", "audience": "debtor",
+            "channel": "call"}
+    unit, _ = engine.prepare(script, {**base, **meta})
+    engine.parse([unit])
+    return engine.findings(unit)
+
+
 def invoke(*args):
     result = CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
     return result.exit_code, result.output

@@ -5,6 +5,8 @@ import textwrap
 
 import pytest
 
+from conftest import engine_findings
+
 from scriptcheck import nlp
 from scriptcheck.engine import Engine, Options
 from scriptcheck.packs import parse_pack, read_yaml
@@ -23,15 +25,7 @@ def make_pack(rules_yaml: str, lang: str = "zh") -> list:
 
 def fire(rules_yaml: str, text: str, lang: str = "zh", **meta) -> list:
     """Findings of a one-off pack on one text (run as a whole script)."""
-    packs = make_pack(rules_yaml, lang)
-    engine = Engine(packs, Options())
-    loader = Loader([])
-    script = build(loader.load_text(text), loader)
-    base = {"locale": "zh-CN" if lang == "zh" else "en-US", "audience": "debtor",
-            "channel": "call"}
-    unit, _ = engine.prepare(script, {**base, **meta})
-    engine.parse([unit])
-    return engine.findings(unit)
+    return engine_findings(make_pack(rules_yaml, lang), text, lang, **meta)
 
 
 FORBID_ZH = """

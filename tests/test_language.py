@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import engine_findings
+
 from scriptcheck import packs as packs_mod
-from scriptcheck.engine import Engine, Options
 from scriptcheck.packs import PackError
-from scriptcheck.template import Loader, build
 
 HEAD = {"zh": "locale: [zh]", "en": "locale: [en]"}
 
@@ -28,14 +28,8 @@ def write_pack(folder: Path, name: str, body: str, lang: str = "zh") -> str:
 
 def findings(pack_paths, text: str, lang: str = "zh", **meta):
     loaded = packs_mod.load_all(pack_paths if isinstance(pack_paths, list) else [pack_paths])
-    engine = Engine(loaded, Options())
-    loader = Loader([])
-    script = build(loader.load_text(text), loader)
-    base = {"locale": "zh-CN" if lang == "zh" else "en-US", "audience": "debtor",
-            "channel": "call"}
-    unit, _ = engine.prepare(script, {**base, **meta})
-    engine.parse([unit])
-    return sorted(engine.findings(unit), key=lambda f: (f.line, f.column, f.rule))
+    return sorted(engine_findings(loaded, text, lang, **meta),
+                  key=lambda f: (f.line, f.column, f.rule))
 
 
 def rule(rule_id: str, match: str, extra: str = "", category: str = "threat-home-visit") -> str:

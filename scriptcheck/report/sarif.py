@@ -4,17 +4,31 @@ from __future__ import annotations
 import json
 
 from ..model import Finding
+from .spans import language
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def render(report: dict, findings: list[Finding], sources: dict) -> str:
+def _help(rule, lang: str) -> dict:
+    """A rule's help: why, the law with its full reference and status, how to say it instead."""
+    from ..citations import full_text, references
+
+    parts = [rule.rationale.strip()] if rule.rationale else []
+    parts += [full_text(ref, lang) for ref in references(rule)]
+    if rule.text(rule.suggestion, lang):
+        parts.append(rule.text(rule.suggestion, lang))
+    return {"text": "\n".join(parts)}
+
+
+def render(report: dict, findings: list[Finding], sources: dict, packs: list | None = None) -> str:
+    known = {r.id: r for p in packs or [] for r in p.rules}
     rules: dict[str, dict] = {}
     for f in findings:
         rules.setdefault(f.rule, {
             "id": f.rule,
             "shortDescription": {"text": f.message.split("。")[0].split(". ")[0][:200]},
             "properties": {"category": f.category, "citations": f.citations},
+            **({"help": _help(known[f.rule], language(f))} if f.rule in known else {}),
         })
     results = [{
         "ruleId": f.rule,

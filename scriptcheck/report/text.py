@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..conditions import variant_in_words
 from ..model import Finding
+from .spans import about_whole_script, language
 
 
 def _width(text: str) -> int:
@@ -24,14 +26,15 @@ def render(report: dict, findings: list[Finding], sources: dict) -> str:
         head = f"{f.path}:{f.line}:{f.column}: {f.severity} {f.rule} [{f.category}] {f.message}"
         out.append(head)
         source = sources.get(f.path)
-        if source is not None and 0 < f.line <= len(source.line_starts):
+        if source is not None and 0 < f.line <= len(source.line_starts) \
+                and not about_whole_script(f, source):
             line = source.line_text(f.line)
             out.append(f"  | {line}")
             out.append(f"  | {_caret(line, f.column, f.end_column, f.end_line == f.line)}")
         if f.variant:
-            out.append(f"  = branch: {f.variant}")
+            out.append(f"  = branch: {variant_in_words(f.variant, language(f))} ({f.variant})")
         if f.citations:
-            out.append(f"  = law: {'; '.join(f.citations)}")
+            out.append(f"  = law: {'; '.join(dict.fromkeys(f.citations))}")
         if f.suggestion:
             out.append(f"  = instead: {f.suggestion}")
     s = report["summary"]
