@@ -288,6 +288,8 @@ class Frame:
         return self.within is None or gap <= int(self.within)
 
     def find(self, doc: Doc) -> list[Hit]:
+        """Every way the required parts line up (a few candidates per part), so that an
+        exception on one pairing (a negated word) leaves another pairing to be judged."""
         found = [(sorted(p.find(doc), key=lambda h: h.start), optional)
                  for p, optional in self.parts]
         required = [hits for hits, optional in found if not optional]
@@ -296,31 +298,32 @@ class Frame:
         out = []
         for anchor in required[0]:
             unit = self.unit(doc, anchor.tok)
-            chosen = [anchor]
-            for hits in required[1:]:
-                same = [h for h in hits if self.unit(doc, h.tok) == unit
-                        and all(not (h.start < c.end and c.start < h.end) for c in chosen)]
-                if self.ordered:
-                    same = [h for h in same if h.start >= chosen[-1].end
-                            and self._close(chosen[-1], h)]
-                    pick = same[0] if same else None
-                else:
-                    same = [h for h in same if any(self._close(c, h) for c in chosen)]
-                    pick = min(same, key=lambda h: abs(h.start - anchor.start)) if same else None
-                if pick is None:
-                    break
-                chosen.append(pick)
-            else:
-                heads = tuple(h.tok for h in chosen)
-                extra = [h for hits, optional in found if optional for h in hits[:]
+            for chosen in self._chains(doc, unit, anchor, [anchor], required[1:]):
+                extra = [h for hits, optional in found if optional for h in hits
                          if self.unit(doc, h.tok) == unit
+                         and not any(h.start < c.end and c.start < h.end for c in chosen)
                          and any(self._close(c, h) for c in chosen)][:1]
                 every = chosen + extra
-                start = min(h.start for h in every)
-                end = max(h.end for h in every)
-                out.append(Hit(start, end, min(h.tok for h in every),
-                               max(h.tok_end for h in every), heads))
+                out.append(Hit(min(h.start for h in every), max(h.end for h in every),
+                               min(h.tok for h in every), max(h.tok_end for h in every),
+                               tuple(h.tok for h in chosen)))
         return out
+
+    CANDIDATES = 4   # per part: enough to step past a negated or quoted look-alike
+
+    def _chains(self, doc: Doc, unit: int, anchor: Hit, chosen: list[Hit], rest: list):
+        if not rest:
+            yield list(chosen)
+            return
+        same = [h for h in rest[0] if self.unit(doc, h.tok) == unit
+                and all(not (h.start < c.end and c.start < h.end) for c in chosen)]
+        if self.ordered:
+            same = [h for h in same if h.start >= chosen[-1].end and self._close(chosen[-1], h)]
+        else:
+            same = sorted((h for h in same if any(self._close(c, h) for c in chosen)),
+                          key=lambda h: abs(h.start - anchor.start))
+        for pick in same[:self.CANDIDATES]:
+            yield from self._chains(doc, unit, anchor, chosen + [pick], rest[1:])
 
 
 class Slots:
@@ -361,7 +364,7 @@ def compile_match(alternatives: list[dict], lang: str, nlp) -> list:
 def find_all(matchers: list, doc: Doc, keep=None) -> list[Hit]:
     """Hits of any alternative in text order. `keep` filters them first (a rule's exceptions);
     then of overlapping hits only the longest stays."""
-    found = {(h.start, h.end): h for m in matchers for h in m.find(doc)}
+    found = {(h.start, h.end, h.heads): h for m in matchers for h in m.find(doc)}
     candidates = [h for h in found.values() if keep is None or keep(h)]
     kept: list[Hit] = []
     for hit in sorted(candidates, key=lambda h: (h.start - h.end, h.start)):

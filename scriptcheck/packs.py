@@ -143,6 +143,7 @@ class Pack:
     own_terms: list[str] = field(default_factory=list)          # the sets it defines itself
     exceptions: dict[str, dict] = field(default_factory=dict)   # named exceptions it can use
     term_lines: dict[str, int] = field(default_factory=dict)
+    term_layers: list = field(default_factory=list)   # raw `terms:` of its bases, then its own
 
     def applies_to(self, lang: str | None, jurisdiction: str | None) -> bool:
         if self.locale and lang not in self.locale:
@@ -193,12 +194,14 @@ def parse_pack(data: Any, path: str, bases: list["Pack"] | None = None) -> Pack:
         locale=[language(x) for x in _as_list(data.get("locale"))],
         jurisdiction=[str(x).upper() for x in _as_list(data.get("jurisdiction"))],
         references=references, rules=[], path=path)
-    inherited_terms: dict[str, list[str]] = {}
-    for base in reversed(bases or []):
-        inherited_terms.update(base.terms)
+    for base in reversed(bases or []):   # the first pack named in `extends` wins
+        for layer in base.term_layers:
+            if all(layer[0] is not mine[0] for mine in pack.term_layers):
+                pack.term_layers.append(layer)
         pack.exceptions.update(base.exceptions)
     raw_terms = data.get("terms") or {}
-    pack.terms = terms.resolve(raw_terms, inherited_terms, path)
+    pack.term_layers.append((raw_terms, path))
+    pack.terms = terms.resolve(pack.term_layers)
     pack.own_terms = list(raw_terms)
     pack.term_lines = dict(getattr(raw_terms, "key_lines", {}))
     for name, raw in (data.get("exceptions") or {}).items():

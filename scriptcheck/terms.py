@@ -37,44 +37,51 @@ def _unknown(name: str, known, path: str, line: int, where: str):
                   + "; write a literal acronym in lower case")
 
 
-def resolve(raw: dict, inherited: dict[str, list[str]], path: str) -> dict[str, list[str]]:
-    """Every set the pack can use, as plain phrase lists. A set naming itself means the
-    inherited set of that name (`POLICE: [POLICE, 阿sir]` adds to it)."""
-    lines = getattr(raw, "key_lines", {})
-    done: dict[str, list[str]] = {}
-    busy: list[str] = []
+def resolve(layers: list[tuple[dict, str]]) -> dict[str, list[str]]:
+    """Every set a pack can use, as plain phrase lists. `layers` are the raw `terms:` of the
+    packs it extends, lowest first, then its own, each with its file. A later layer's set
+    replaces an earlier one of the same name; naming the set in its own list means the set
+    below (`POLICE: [POLICE, 阿sir]` adds to it). Sets are read in the pack's own view: an
+    inherited THIRD_PARTY that includes EMPLOYER sees the pack's EMPLOYER."""
+    done: dict[tuple[str, int], list[str]] = {}
+    busy: list[tuple[str, int]] = []
+    known = {name for raw, _ in layers for name in raw}
 
-    def expand(name: str) -> list[str]:
-        if name in done:
-            return done[name]
-        if name in busy:
-            raise _error(path, lines.get(name, 1), f"terms.{name}: term sets include each other "
-                                                   f"({' -> '.join(busy + [name])})")
-        busy.append(name)
+    def defining(name: str, below: int) -> int | None:
+        return next((k for k in range(below - 1, -1, -1) if name in layers[k][0]), None)
+
+    def expand(name: str, below: int, path: str, line: int, where: str) -> list[str]:
+        k = defining(name, below)
+        if k is None:
+            if below < len(layers):
+                raise _error(path, line, f"{where}: names itself, but no pack it extends "
+                                         f"has a set '{name}'")
+            raise _unknown(name, known, path, line, where)
+        if (name, k) in done:
+            return done[(name, k)]
+        raw, raw_path = layers[k]
+        lines = getattr(raw, "key_lines", {})
+        if (name, k) in busy:
+            chain = " -> ".join(n for n, _ in busy[busy.index((name, k)):]) + f" -> {name}"
+            raise _error(raw_path, lines.get(name, 1), f"terms.{name}: term sets include "
+                                                       f"each other ({chain})")
+        busy.append((name, k))
         out: list[str] = []
         for entry, at in zip(raw[name], _lines(raw[name], lines.get(name, 1))):
             entry = str(entry)
             if not NAME.match(entry):
                 out.append(entry)
             elif entry == name:
-                if name not in inherited:
-                    raise _error(path, at, f"terms.{name}: names itself, but no pack it extends "
-                                           f"has a set '{name}'")
-                out += inherited[name]
-            elif entry in raw:
-                out += expand(entry)
-            elif entry in inherited:
-                out += inherited[entry]
+                out += expand(name, k, raw_path, at, f"terms.{name}")
             else:
-                raise _unknown(entry, {**inherited, **raw}, path, at, f"terms.{name}")
+                out += expand(entry, len(layers), raw_path, at, f"terms.{name}")
         busy.pop()
-        done[name] = list(dict.fromkeys(out))
-        return done[name]
+        done[(name, k)] = list(dict.fromkeys(out))
+        return done[(name, k)]
 
-    resolved = dict(inherited)
-    for name in raw:
-        resolved[name] = expand(name)
-    return resolved
+    top = len(layers)
+    return {name: expand(name, top, "", 1, f"terms.{name}")
+            for name in dict.fromkeys(n for raw, _ in layers for n in raw)}
 
 
 def phrases(values: Any, terms: dict[str, list[str]], path: str, where: str,

@@ -276,3 +276,43 @@ def test_time_words_end_a_condition_and_dont_make_me_insists():
     doc = nlp.parse(["If the balance isn't cleared today, we will sue. "
                      "Don't make me call the cops on you."], "en")[0]
     assert [t.text for t in doc if t._.negated] == ["cleared"]
+
+
+def test_inherited_sets_read_the_packs_own_view(tmp_path):
+    base = write_pack(tmp_path, "voc", """\
+        terms:
+          EMPLOYER: [单位]
+          THIRD_PARTY: [EMPLOYER, 邻居]
+        rules: []
+        """)
+    path = write_pack(tmp_path, "p", f"""\
+        extends: [{base}]
+        terms:
+          EMPLOYER: [EMPLOYER, 老板]
+        rules: []
+        """)
+    child, parent = packs_mod.load_all([path])
+    assert child.terms["THIRD_PARTY"] == ["单位", "老板", "邻居"]   # sees the pack's EMPLOYER
+    assert parent.terms["THIRD_PARTY"] == ["单位", "邻居"]
+
+
+def test_a_frame_tries_another_pairing_when_one_is_negated(tmp_path):
+    path = write_pack(tmp_path, "p", """\
+        terms:
+          PARTY: [occupier, tenant]
+          ACTION: [pay, court]
+        rules:
+        """ + rule("F", "- frame: {parts: [PARTY, ACTION], scope: sentence}",
+                   category="false-legal-consequence"), "en")
+    assert findings(path, "If the occupier does not pay, we will take court action.", "en")
+    assert not findings(path, "The occupier will not pay and will not go to court.", "en")
+
+
+def test_a_phrase_that_starts_with_a_negator_is_not_negated_by_it(tmp_path):
+    path = write_pack(tmp_path, "p", "rules:\n" + rule(
+        "B", "- phrases: [never get credit again, 永远不能贷款]", category="false-legal-consequence"))
+    assert findings(path, "你这辈子永远不能贷款了。")
+    en = write_pack(tmp_path, "q", "rules:\n" + rule(
+        "B", "- phrases: [never get credit again]", category="false-legal-consequence"), "en")
+    assert findings(en, "You will never get credit again.", "en")
+    assert not findings(en, '(If the customer says: "I will never get credit again?")', "en")
