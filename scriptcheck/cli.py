@@ -151,10 +151,13 @@ def rules(pack_specs, category, fmt) -> None:
 def terms(pack_specs, fmt) -> None:
     """List the term sets (named vocabularies) of the packs, and the rules that use each."""
     loaded = _load_packs(list(pack_specs) or runner.default_packs())
+    # the rules that use a set may sit in packs that extend the one listed
+    everyone = loaded + [p for p in _load_packs(runner.default_packs())
+                         if p.name not in {q.name for q in loaded}]
     rows = []
     for pack in loaded:
         for name in pack.own_terms:
-            users = sorted(r.id for p in loaded for r in p.rules
+            users = sorted(r.id for p in everyone for r in p.rules
                            if name in r.terms_used and p.terms.get(name) == pack.terms[name])
             rows.append({"pack": pack.name, "name": name, "line": pack.term_lines.get(name, 1),
                          "terms": pack.terms[name], "rules": users})

@@ -117,8 +117,12 @@ class Phrases:
             languages.normalise_phrase(p, data).lower() for p in phrases if p.strip()))
         self.words: list[tuple[tuple[str, str], ...]] = []
         if not self.chars:
-            for doc in words_of(nlp, self.needles):
-                words = tuple((t.lower_, t._.lem) for t in doc if not t.is_space)
+            exact = [n.startswith("=") for n in self.needles]
+            for doc, as_written in zip(words_of(nlp, [n.lstrip("=") for n in self.needles]),
+                                       exact):
+                # "=sued": this form only, not every form of its lemma ("Sue", "suing")
+                words = tuple((t.lower_, None if as_written else t._.lem)
+                              for t in doc if not t.is_space)
                 if words:
                     self.words.append(words)
 
@@ -147,24 +151,28 @@ def _words(doc: Doc, words: tuple[tuple[str, str], ...]) -> list[Hit]:
     lows, lems, index = _word_index(doc)
     first_low, first_lem = words[0]
     hits = []
-    for start in sorted(set(index.get(first_low, ())) | set(index.get(first_lem, ()))):
+    for start in sorted(set(index.get(first_low, ())) |
+                        set(index.get(first_lem, ()) if first_lem is not None else ())):
         end = start + len(words)
-        if end <= len(doc) and all(lows[start + k] == low or lems[start + k] == lem
+        if end <= len(doc) and all(lows[start + k] == low or
+                                   (lem is not None and lems[start + k] == lem)
                                    for k, (low, lem) in enumerate(words)):
             hits.append(tok_hit(doc, start, end))
     return hits
 
 
 def _word_index(doc: Doc) -> tuple[list[str], list[str], dict[str, list[int]]]:
-    """Lower-case forms, lemmas, and where each occurs (cached per document)."""
+    """Lower-case forms, lemmas, and where each occurs (cached per document). A capitalised
+    word inside a sentence is a name: it matches as written, not by lemma ("This is Sue")."""
     cached = doc.user_data.get("word_index")
     if cached is None:
         lows = [t.lower_ for t in doc]
-        lems = [t._.lem for t in doc]
+        lems = [None if t.text[:1].isupper() and not t.is_sent_start and
+                not t.text.isupper() else t._.lem for t in doc]
         index: dict[str, list[int]] = {}
         for i, (low, lem) in enumerate(zip(lows, lems)):
             index.setdefault(low, []).append(i)
-            if lem != low:
+            if lem is not None and lem != low:
                 index.setdefault(lem, []).append(i)
         cached = doc.user_data["word_index"] = (lows, lems, index)
     return cached
@@ -266,7 +274,8 @@ class Frame:
     quotation) is judged at every required part."""
 
     def __init__(self, spec: dict, lang: str, nlp):
-        self.parts = [(Phrases(list(p["any"]), lang, nlp), bool(p.get("optional")))
+        self.parts = [(Regex(list(p["regex"]), lang) if "regex" in p else
+                       Phrases(list(p["any"]), lang, nlp), bool(p.get("optional")))
                       for p in spec["parts"]]
         self.ordered = spec.get("order", "in-order") != "any"
         self.unit = clause_of if spec.get("scope", "clause") == "clause" else sentence_of

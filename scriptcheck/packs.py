@@ -202,7 +202,10 @@ def parse_pack(data: Any, path: str, bases: list["Pack"] | None = None) -> Pack:
     pack.own_terms = list(raw_terms)
     pack.term_lines = dict(getattr(raw_terms, "key_lines", {}))
     for name, raw in (data.get("exceptions") or {}).items():
-        pack.exceptions[name] = terms.expand_unless(raw, pack.terms, path)
+        used: set[str] = set()
+        pack.exceptions[name] = terms.expand_unless(raw, pack.terms, path, used,
+                                                    where=f"exceptions.{name}")
+        pack.exceptions[name]["terms_used"] = sorted(used)
     seen: dict[str, int] = {}
     for raw, line in zip(data["rules"], getattr(data["rules"], "item_lines", [])):
         rule = _rule(raw, line, pack)
@@ -258,10 +261,20 @@ def _check_patterns(raw: dict, path: str) -> None:
             raise PackError(path, at, f"rule {raw['id']}: bad regular expression "
                                       f"{pattern!r}: {exc}") from None
 
-    for key in ("match", "before"):
-        for alt in raw.get(key) or []:
-            for i, pattern in enumerate(alt.get("regex") or []):
-                check(pattern, alt["regex"].item_lines[i])
+    def alternatives(value) -> list:
+        found = []
+        for alt in value or []:
+            found.append(alt)
+            frame = alt.get("frame")
+            parts = frame.get("parts", []) if isinstance(frame, dict) else frame or []
+            found += [p for p in parts if isinstance(p, dict)]
+        return found
+
+    lists = [raw.get("match"), raw.get("before")]
+    lists += [alts for item in raw.get("applies_if") or [] for alts in item.values()]
+    for alt in [a for value in lists for a in alternatives(value)]:
+        for i, pattern in enumerate(alt.get("regex") or []):
+            check(pattern, alt["regex"].item_lines[i])
     for item in raw.get("replace") or []:
         if "regex" in item:
             check(item["regex"], item.key_lines["regex"])

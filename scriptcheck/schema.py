@@ -25,7 +25,10 @@ PART = {"oneOf": [
     {"type": "array", "items": {"type": "string"}, "minItems": 1},
     {"type": "object", "properties": {"any": PHRASES, "optional": {"type": "boolean"}},
      "required": ["any"], "additionalProperties": False},
-], "description": "a frame part: a term set, a phrase, a list of them, or {any: [...], optional: true}"}
+    {"type": "object", "properties": {"regex": PHRASES, "optional": {"type": "boolean"}},
+     "required": ["regex"], "additionalProperties": False},
+], "description": "a frame part: a term set, a phrase, a list of them, {any: [...], optional: "
+                  "true}, or {regex: [...]} for a pattern (an amount, a time)"}
 FRAME = {"oneOf": [
     {"type": "array", "items": PART, "minItems": 1},
     {"type": "object",

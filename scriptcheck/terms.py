@@ -100,7 +100,10 @@ def _frame(spec: Any, terms, path, where, used) -> dict:
     raw = {"parts": spec} if isinstance(spec, list) else dict(spec)
     parts = []
     for i, part in enumerate(raw["parts"]):
-        if isinstance(part, dict):
+        if isinstance(part, dict) and "regex" in part:
+            parts.append({"regex": list(part["regex"]),
+                          "optional": bool(part.get("optional", False))})
+        elif isinstance(part, dict):
             parts.append({"any": phrases(part["any"], terms, path, f"{where}.parts[{i}]", used),
                           "optional": bool(part.get("optional", False))})
         else:
@@ -142,6 +145,8 @@ def expand_unless(raw: Any, terms, path: str, used: set[str] | None = None,
                 raise _error(path, at, f"{where}: unknown exception '{item}'"
                              + (f" (did you mean '{hint[0]}'?)" if hint else ""))
             item = named[item]
+            if used is not None:
+                used.update(item.get("terms_used", ()))
             used_here = None
         else:
             used_here = used
@@ -157,6 +162,8 @@ def expand_unless(raw: Any, terms, path: str, used: set[str] | None = None,
                     merged["near"].append({
                         "phrases": phrases(near["phrases"], terms, path, f"{where}.near", used_here),
                         "within": int(near.get("within", 5))})
+            elif key == "terms_used":
+                continue
             elif isinstance(value, bool):
                 merged[key] = merged.get(key, True) and value if key in ("negated", "quoted") \
                     else merged.get(key, False) or value

@@ -237,3 +237,42 @@ def test_applies_if_says_or_lacks(tmp_path):
     assert [f.rule for f in findings(path, compliant + " It is about your debt.", "en")] == \
         ["NEEDS-NAME"]
     assert findings(path, compliant + " We are a debt collector; this is about a debt.", "en") == []
+
+
+def test_frame_parts_may_be_patterns(tmp_path):
+    path = write_pack(tmp_path, "p", "rules:\n" + rule(
+        "FEE", "- frame: [{regex: ['\\d+(\\.\\d+)?元']}, 手续费]", category="misleading-amount-or-fee"))
+    assert [f.excerpt for f in findings(path, "另收300元手续费。")] == ["300元手续费"]
+    assert findings(path, "不收手续费。") == []
+    bad = write_pack(tmp_path, "q", "rules:\n" + rule("FEE", "- frame: [{regex: ['(元']}, 费]"))
+    with pytest.raises(PackError) as err:
+        packs_mod.load_all([bad])
+    assert err.value.line == 10 and "bad regular expression" in err.value.message
+
+
+def test_suggestions_and_reported_speech_cues():
+    from scriptcheck import nlp
+
+    doc = nlp.parse(["你不会找你哥借吗？我们不会找你家人。"], "zh")[0]
+    assert "".join(t.text for t in doc if t._.negated) == "找你家人"   # a suggestion; a denial
+    doc = nlp.parse(["持卡人说：你们会来我家吗？"], "zh")[0]
+    assert all(t._.quoted for t in doc if t.text == "来")
+    assert nlp.parse(["請登入帳戶轉帳"], "zh")[0].text == "请登入账户转账"
+
+
+def test_names_match_as_written_and_exact_forms(tmp_path):
+    path = write_pack(tmp_path, "p", "rules:\n" + rule(
+        "SUE", "- phrases: [sued, '=seized']", category="false-legal-consequence"), "en")
+    assert findings(path, "You will be sued.", "en")
+    assert findings(path, "We will sue you.", "en")            # any form of the lemma
+    assert not findings(path, "Hi, this is Sue from the bank.", "en")   # a name
+    assert findings(path, "Your car will be seized.", "en")
+    assert not findings(path, "Seize this chance to settle.", "en")      # =seized: that form only
+
+
+def test_time_words_end_a_condition_and_dont_make_me_insists():
+    from scriptcheck import nlp
+
+    doc = nlp.parse(["If the balance isn't cleared today, we will sue. "
+                     "Don't make me call the cops on you."], "en")[0]
+    assert [t.text for t in doc if t._.negated] == ["cleared"]

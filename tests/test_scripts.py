@@ -66,7 +66,8 @@ def test_main_job_json_follows_the_contract():
     report = run("scripts")
     assert report["version"] == 1 and report["tool"]["name"] == "scriptcheck"
     assert {p["name"] for p in report["packs"]} == {"cn-collection", "cn-polite", "us-fdcpa",
-                                                     "uk-conc", "en-polite", "zh-terms"}
+                                                     "uk-conc", "en-polite", "zh-terms",
+                                                     "en-terms"}
     for f in report["findings"]:
         assert (ROOT / f["path"]).is_file()
         assert f["line"] >= 1 and f["column"] >= 1 and f["severity"] in ("error", "warning", "info")
