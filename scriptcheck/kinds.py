@@ -239,9 +239,10 @@ def _carriers(rule: Rule, unit: Unit, key: str, alternatives: list,
     found = compiled(rule, unit, key,
                      lambda p: matchers.compile_match(alternatives, unit.lang, p))
     for index, (variant, doc) in enumerate(zip(unit.variants, unit.docs)):
-        for hit in matchers.find_all(found, doc):
-            if _marked(doc, hit, "quoted") or _marked(doc, hit, "negated"):
-                continue  # the customer saying it, or saying it is not so, discloses nothing
+        # the customer saying it, or saying it is not so, discloses nothing
+        said = matchers.find_all(found, doc, lambda h, d=doc: not (
+            _marked(d, h, "quoted") or _marked(d, h, "negated")))
+        for hit in said:
             if limit is not None and matchers.sentence_of(doc, hit.tok) >= limit:
                 continue
             for seg in variant.segments_in(nlp.original(doc, hit.start),
