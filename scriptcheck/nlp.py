@@ -64,6 +64,8 @@ QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "[": "]", "﹁": "﹂"}
 CLAUSE_PUNCT = set("，,。.！!？?；;：:…—")
 
 _pipelines: dict[tuple[str, str | None], Language] = {}
+LANGUAGES = ("zh", "en")   # what the blank pipelines and the context marks are made for
+CHUNK = 20_000             # characters of text through the pipeline at a time
 
 
 def _register() -> None:
@@ -294,6 +296,8 @@ def pipeline(lang: str, model: str | None = None) -> Language:
     _register()
     if model:
         nlp = spacy.load(model)
+    elif lang not in LANGUAGES:  # no tokenizer or lemmas of ours: never a crash (ja needs
+        nlp = spacy.blank("xx")   # SudachiPy, ko MeCab); the run reports the language
     elif lang == "zh":
         import jieba
 
@@ -310,5 +314,34 @@ def pipeline(lang: str, model: str | None = None) -> Language:
     return nlp
 
 
+def chunks(text: str, size: int = CHUNK) -> list[str]:
+    """`text` in pieces of at most `size` characters, cut after a sentence end (or a line
+    break) in the second half of each piece where there is one."""
+    pieces = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start + size // 2: start + size]
+        cut = max(window.rfind(end) for end in SENTENCE_END)
+        stop = start + size // 2 + cut + 1 if cut >= 0 else start + size
+        pieces.append(text[start:stop])
+        start = stop
+    pieces.append(text[start:])
+    return pieces
+
+
 def parse(texts: list[str], lang: str, model: str | None = None) -> list[Doc]:
-    return list(pipeline(lang, model).pipe(texts))
+    """One Doc per text. Long texts go through the pipeline in sentence-sized pieces that are
+    joined again, so spaCy's max_length (E088) never refuses a script."""
+    from spacy.tokens import Doc
+
+    nlp = pipeline(lang, model)
+    pieces, owners = [], []
+    for i, text in enumerate(texts):
+        for piece in chunks(text):
+            pieces.append(piece)
+            owners.append(i)
+    parts: list[list[Doc]] = [[] for _ in texts]
+    for owner, doc in zip(owners, nlp.pipe(pieces)):
+        parts[owner].append(doc)
+    return [docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+            for docs in parts]
