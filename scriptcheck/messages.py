@@ -90,6 +90,10 @@ _TEXTS = {
         "zh": "不支持语言 {lang}（locale {locale}），文本按 {used} 处理。",
         "en": "Language {lang} (locale {locale}) is not supported; the text was read as {used}.",
     },
+    "unreadable": {
+        "zh": "无法读取：{detail}。其中的模板没有被检查。",
+        "en": "Cannot be read: {detail}. The templates in it were not checked.",
+    },
     "unused-partial": {
         "zh": "没有脚本引用这个片段文件，它的内容没有被检查。",
         "en": "No script includes, imports or extends this partial, so its text was not "

@@ -39,6 +39,13 @@ def to_finding(notice: Notice, lang: str, source: SourceFile | None) -> Finding:
     return f
 
 
+def in_own_language(notice: Notice, source: SourceFile | None) -> Finding:
+    """A finding about a file no script's front matter speaks for: in the file's language."""
+    from .nlp import detect_language
+
+    return to_finding(notice, detect_language(source.text) if source else "en", source)
+
+
 def describe(exc: BaseException) -> str:
     """One line about an exception, for a finding (the traceback goes to --verbose)."""
     text = str(exc).strip().splitlines()

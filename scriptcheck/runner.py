@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from . import __version__, baseline, discover, packs
+from . import __version__, baseline, discover, packs, unused
 from .config import Config
 from .cache import Cache
 from .engine import Engine, Options, dedupe
+from .limits import Limits
+from .notices import Notice, in_own_language
 from .model import Finding
 from .template import Loader, Script, analyze, make_environment
 
@@ -54,14 +56,16 @@ def _check(scripts: list[Script], engine: Engine, sources: dict, cache_dir: str 
 
 def run(paths: list[str], config: Config, options: Options,
         pack_specs: list[str] | None = None, cache_dir: str | None = None,
-        baseline_file: str | None = None) -> Result:
-    loaded = packs.load_all(pack_specs or config.rules or default_packs())
-    files = discover.find_files(paths, config.exclude)
+        baseline_file: str | None = None, loaded: list | None = None) -> Result:
+    loaded = loaded or packs.load_all(pack_specs or config.rules or default_packs())
+    unreadable: list[tuple[str, str]] = []
+    files = discover.find_files(paths, config.exclude, unreadable)
     roots = [*config.template_paths]
     for _, root, _ in files:
         if root not in roots:
             roots.append(root)
-    loader = Loader(roots, make_environment(config.trim_blocks, config.lstrip_blocks))
+    loader = Loader(roots, make_environment(config.trim_blocks, config.lstrip_blocks),
+                    config.encoding, Limits(config.max_depth, config.max_file_size))
     analysed: list[tuple[Script, str, bool]] = []
     for path, root, explicit in files:
         if explicit or not discover.is_partial_by_name(path, root, config.partials):
@@ -76,7 +80,16 @@ def run(paths: list[str], config: Config, options: Options,
     settings = (config.trim_blocks, config.lstrip_blocks, tuple(roots))
     per_script, variant_counts = _check(scripts, engine, sources, cache_dir or config.cache_dir,
                                         loaded, options, settings)
-    findings = dedupe([f for s in scripts for f in per_script[s.source.path]])
+    checked = {os.path.normpath(s.source.path) for s in scripts} | used
+    about_files = unused.notices(files, [s for s, _, _ in analysed], checked, loader,
+                                 config.partials)
+    about_files += [Notice("unreadable", "error", "unreadable", path, 1, {"detail": reason})
+                    for path, reason in unreadable]
+    for notice in about_files:
+        if notice.path not in sources and (src := loader.source(notice.path)) is not None:
+            sources[notice.path] = src
+    findings = dedupe([f for s in scripts for f in per_script[s.source.path]] +
+                      [in_own_language(n, sources.get(n.path)) for n in about_files])
     known = 0
     baseline_file = baseline_file or config.baseline
     if baseline_file:

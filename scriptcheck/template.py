@@ -9,6 +9,7 @@ located in the file where it is written.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from jinja2.exceptions import TemplateSyntaxError
 
 from . import encoding as encoding_mod, frontmatter
 from .limits import DEPTH_CEILING, Limits, nesting
-from .notices import Notice
+from .notices import Notice, describe
 from .model import Branch, Choice, Loop, Node, Seq, Slot, SourceFile, Span, Text
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl")
@@ -513,7 +514,10 @@ def analyze(path: str, loader: Loader) -> Script:
     """The script tree of one file. Problems are collected, never raised."""
     try:
         parsed = loader.load(path)
-    except TemplateProblem as problem:
+    except Exception as exc:  # noqa: BLE001 - TemplateProblem, or a crash: a finding either way
+        problem = exc if isinstance(exc, TemplateProblem) else TemplateProblem(
+            f"internal error: {exc!r}", os.path.normpath(path), 1, "internal-error",
+            {"detail": describe(exc)})
         source = SourceFile(os.path.normpath(path), "")
         try:
             source = read_source(os.path.normpath(path), loader.encoding)
@@ -527,7 +531,12 @@ def analyze(path: str, loader: Loader) -> Script:
         problem = TemplateProblem("the template nests too deeply to analyse", parsed.source.path,
                                   1, "limit-depth", {"depth": "> " + str(loader.limits.max_depth),
                                                      "limit": loader.limits.max_depth})
-        return Script(parsed.source, parsed.meta or frontmatter.Meta(), Seq(), problems=[problem])
+    except Exception as exc:  # noqa: BLE001 - a crash is this file's finding, not the run's
+        logging.getLogger("scriptcheck").debug("internal error analysing %s", path,
+                                               exc_info=exc)
+        problem = TemplateProblem(f"internal error: {exc!r}", parsed.source.path, 1,
+                                  "internal-error", {"detail": describe(exc)})
+    return Script(parsed.source, parsed.meta or frontmatter.Meta(), Seq(), problems=[problem])
 
 
 def _front_matter_only(env: Environment, source: SourceFile) -> frontmatter.Meta | None:
