@@ -16,9 +16,9 @@ def notices(script, meta: dict, packs: list) -> list[Notice]:
     if lang not in LANGUAGES:
         found.append(Notice("unsupported-language", "warning", "unsupported-language", path,
                             lines.get("locale", 1),
-                            {"lang": lang, "locale": locale, "used": "a generic tokenizer"}))
+                            {"language": lang, "locale": locale}))
     if not any(p.applies_to(lang, jurisdiction) for p in packs):
         line = lines.get("jurisdiction", 1) if lang in LANGUAGES else lines.get("locale", 1)
         found.append(Notice("no-pack", "warning", "no-pack", path, line,
-                            {"locale": locale, "jurisdiction": jurisdiction or "-"}))
+                            {"locale": locale, "jurisdiction": jurisdiction or "none"}))
     return found

@@ -17,11 +17,11 @@ class Limits:
     max_file_size: int = 10 * 1024 * 1024   # bytes read from one template
 
 
-def nesting(tokens: list[tuple[int, str, str]]) -> tuple[int, int]:
-    """The deepest nesting in a file's lexer tokens, and the line where it is reached.
-    Blocks count one level, open brackets of an expression `BRACKET_WEIGHT` levels."""
-    blocks = brackets = deepest = 0
-    line = 1
+def nesting(tokens: list[tuple[int, str, str]], limit: int) -> tuple[int, int]:
+    """The deepest nesting in a file's lexer tokens, and the line where it first goes over
+    `limit` (0 when it never does). Blocks count one level, open brackets of an expression
+    `BRACKET_WEIGHT` levels."""
+    blocks = brackets = deepest = over = 0
     first: str | None = ""   # the first word of the block being read; "" outside blocks
     assigns = False
     for lineno, kind, value in tokens:
@@ -43,6 +43,7 @@ def nesting(tokens: list[tuple[int, str, str]]) -> tuple[int, int]:
                 blocks += 1
             first = ""
         depth = blocks + BRACKET_WEIGHT * brackets
-        if depth > deepest:
-            deepest, line = depth, lineno
-    return deepest, line
+        deepest = max(deepest, depth)
+        if depth > limit and not over:
+            over = lineno
+    return deepest, over

@@ -77,7 +77,7 @@ _TEXTS = {
               "report it.",
     },
     "no-pack": {
-        "zh": "没有规则包适用于语言 {locale}、司法辖区 {jurisdiction}：该文件没有按任何规则检查。",
+        "zh": "没有规则包适用于 locale {locale}、司法辖区 {jurisdiction}：该文件没有按任何规则检查。",
         "en": "No rule pack covers locale {locale} and jurisdiction {jurisdiction}: nothing in "
               "this file was checked.",
     },
@@ -87,8 +87,9 @@ _TEXTS = {
               "matter, or load a pack that covers this one with --rules.",
     },
     "unsupported-language": {
-        "zh": "不支持语言 {lang}（locale {locale}），文本按 {used} 处理。",
-        "en": "Language {lang} (locale {locale}) is not supported; the text was read as {used}.",
+        "zh": "不支持语言 {language}（locale {locale}），文本只按通用规则切分，没有按该语言分析。",
+        "en": "Language {language} (locale {locale}) is not supported; the text was only split "
+              "into words by a generic tokenizer.",
     },
     "unreadable": {
         "zh": "无法读取：{detail}。其中的模板没有被检查。",

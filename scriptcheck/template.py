@@ -99,8 +99,8 @@ def lex_and_parse(env: Environment, source: SourceFile, max_depth: int | None = 
     limit = min(max_depth or Limits.max_depth, DEPTH_CEILING)
     try:
         tokens = list(env.lexer.tokeniter(text, source.path))
-        depth, line = nesting(tokens)
-        if depth > limit:  # before Jinja's recursive parser runs out of stack
+        depth, line = nesting(tokens, limit)
+        if line:  # before Jinja's recursive parser runs out of stack
             raise TemplateProblem(f"nesting depth {depth} is over max-depth {limit}",
                                   source.path, line, "limit-depth",
                                   {"depth": depth, "limit": limit})
