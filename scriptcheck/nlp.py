@@ -314,9 +314,10 @@ def pipeline(lang: str, model: str | None = None) -> Language:
     return nlp
 
 
-def chunks(text: str, size: int = CHUNK) -> list[str]:
-    """`text` in pieces of at most `size` characters, cut after a sentence end (or a line
-    break) in the second half of each piece where there is one."""
+def chunks(text: str, size: int | None = None) -> list[str]:
+    """`text` in pieces of at most `size` (CHUNK) characters, cut after a sentence end (or a
+    line break) in the second half of each piece where there is one."""
+    size = size or CHUNK
     pieces = []
     start = 0
     while len(text) - start > size:

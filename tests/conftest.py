@@ -77,6 +77,12 @@ def report_of(*args):
     return code, json.loads(out)
 
 
+def run_cli(*args):
+    """(exit code, standard output, standard error) of one command."""
+    result = CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
 def pytest_terminal_summary(terminalreporter):
     """The corpus figures (precision and recall per category), after every run."""
     import test_corpus  # noqa: PLC0415 - only when the corpus test ran
