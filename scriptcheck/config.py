@@ -131,7 +131,8 @@ def load(path: str | Path | None) -> Config:
         raise ConfigError(f"{path}:1: cannot read configuration: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_LINE.search(str(exc))
-        raise ConfigError(f"{path}:{m.group(1) if m else 1}: not valid TOML: {exc}") from None
+        line = m.group(1) if m else len(text.splitlines()) if "end of document" in str(exc) else 1
+        raise ConfigError(f"{path}:{line}: not valid TOML: {exc}") from None
     pyproject = path.name == "pyproject.toml"
     table = data.get("tool", {}).get("scriptcheck", {}) if pyproject else data
     where = ("tool", "scriptcheck") if pyproject else ()

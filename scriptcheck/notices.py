@@ -6,6 +6,7 @@ line it names (with that line as the excerpt).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .messages import has, say
@@ -43,7 +44,8 @@ def in_own_language(notice: Notice, source: SourceFile | None) -> Finding:
     """A finding about a file no script's front matter speaks for: in the file's language."""
     from .nlp import detect_language
 
-    return to_finding(notice, detect_language(source.text) if source else "en", source)
+    said = re.sub(r"\{[{%#].*?[}%#]\}", "", source.text, flags=re.S) if source else ""
+    return to_finding(notice, detect_language(said), source)
 
 
 def describe(exc: BaseException) -> str:
