@@ -36,7 +36,7 @@ def to_finding(notice: Notice, lang: str, source: SourceFile | None) -> Finding:
                 suggestion=say(suggestion_key, lang, **values) if has(suggestion_key) else None)
     if source is not None and line <= len(source.line_starts):
         text = source.line_text(line)
-        f.excerpt, f.end_column = text.strip(), len(text) + 1
+        f.excerpt, f.end_column = text, len(text) + 1   # the text at the span, exactly
     return f
 
 

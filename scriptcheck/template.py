@@ -360,7 +360,9 @@ class _Builder:
         elif isinstance(node, (nodes.Import, nodes.FromImport, nodes.Macro)):
             self.bind(node, parsed, frame.scope)
         elif isinstance(node, nodes.CallBlock):
-            out.append(self.call(node.call, frame, caller=(frame, node.body)))
+            expanded = self.call(node.call, frame, caller=(frame, node.body))
+            # a macro defined elsewhere (not imported here): its caller body is still said
+            out.append(expanded if expanded is not None else self.body(node.body, frame))
         elif isinstance(node, (nodes.With, nodes.Scope, nodes.FilterBlock,
                                nodes.ScopedEvalContextModifier)):
             out.append(self.body(node.body, frame))

@@ -232,3 +232,12 @@ def test_a_crash_while_analysing_one_template_is_that_files_finding(tree, monkey
     assert code == 3
     assert findings_of(out) == [("a.j2", 1, "internal-error", "error"),
                                 ("b.j2", 8, "T-ZH-HOME", "error")]
+
+
+def test_call_block_of_a_macro_not_in_scope_checks_its_body(tree):
+    """Found by the property test: `{% call %}` of a macro the file does not import crashed
+    the variant walk; its body is now checked as text."""
+    tree({"s.j2": ZH_FRONT + "您好，信用卡中心。\n{% call box() %}明天我们就上门。{% endcall %}\n"})
+    code, out, _ = run_cli("check", "s.j2", "--format", "json", *RULES)
+    assert code == 1
+    assert findings_of(out) == [("s.j2", FRONT_LINES + 2, "T-ZH-HOME", "error")]
