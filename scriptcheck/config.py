@@ -41,6 +41,7 @@ class Config:
     encoding: str | None = None          # of every template; None: BOM, UTF-8, else detected
     max_depth: int = Limits.max_depth
     max_file_size: int = Limits.max_file_size
+    regex_timeout: float = Limits.regex_timeout
     lines: dict[str, int] = field(default_factory=dict)   # setting -> its line in the file
 
     def where(self, key: str) -> str:
@@ -52,9 +53,10 @@ _KEYS = {"rules": list, "fail-on": str, "max-variants": int, "template-paths": l
          "exclude": list, "partials": list, "select": list, "ignore": list, "severity": dict,
          "models": dict, "defaults": list, "context": str, "trim-blocks": bool,
          "lstrip-blocks": bool, "cache-dir": str, "baseline": str, "encoding": str,
-         "max-depth": int, "max-file-size": int}
+         "max-depth": int, "max-file-size": int, "regex-timeout": float}
 _SEVERITIES = ("error", "warning", "info")
-_TYPE_NAMES = {list: "list", str: "string", int: "whole number", dict: "table", bool: "true/false"}
+_TYPE_NAMES = {list: "list", str: "string", int: "whole number", dict: "table", bool: "true/false",
+               float: "number"}
 # settings that name files or folders: relative to the configuration file, not the shell
 _PATHS = ("context", "cache-dir", "baseline")
 _TOML_LINE = re.compile(r"\(at line (\d+)")
@@ -149,6 +151,8 @@ def load(path: str | Path | None) -> Config:
             fail(key, f"unknown setting '{key}'" + (f" (did you mean '{hint}'?)" if hint else
                                                     f" (known: {', '.join(sorted(_KEYS))})"))
         wanted = _KEYS[key]
+        if wanted is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
         if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
             fail(key, f"setting '{key}' must be a {_TYPE_NAMES[wanted]}")
         if wanted is list and key != "defaults" and not all(isinstance(v, str) for v in value):
@@ -187,6 +191,8 @@ def _value_problem(key: str, value) -> str | None:
         return f"max-variants must be 1 or more, not {value} (0 would check nothing)"
     if key == "max-depth" and not 1 <= value <= DEPTH_CEILING:
         return f"max-depth must be between 1 and {DEPTH_CEILING}, not {value}"
+    if key == "regex-timeout" and not 0 < value <= 60:
+        return f"regex-timeout must be more than 0 and at most 60 seconds, not {value}"
     if key == "max-file-size" and value < 1:
         return f"max-file-size must be 1 byte or more, not {value}"
     if key == "encoding" and not encoding.known(value):

@@ -15,6 +15,7 @@ BLOCK_OPENERS = {"if", "for", "macro", "call", "filter", "block", "with", "autoe
 class Limits:
     max_depth: int = 100                    # nested {% %} blocks (+4 per open bracket)
     max_file_size: int = 10 * 1024 * 1024   # bytes read from one template
+    regex_timeout: float = 1.0              # seconds per sentence for one regular expression
 
 
 def nesting(tokens: list[tuple[int, str, str]], limit: int) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from . import __version__, baseline, discover, packs, unused
+from . import __version__, baseline, discover, matchers, packs, unused
 from .config import Config
 from .cache import Cache
 from .engine import Engine, Options, dedupe
@@ -58,6 +58,7 @@ def run(paths: list[str], config: Config, options: Options,
         pack_specs: list[str] | None = None, cache_dir: str | None = None,
         baseline_file: str | None = None, loaded: list | None = None) -> Result:
     loaded = loaded or packs.load_all(pack_specs or config.rules or default_packs())
+    matchers.REGEX_TIMEOUT = config.regex_timeout  # read by every regex match of this run
     unreadable: list[tuple[str, str]] = []
     files = discover.find_files(paths, config.exclude, unreadable)
     roots = [*config.template_paths]

@@ -241,3 +241,40 @@ def test_call_block_of_a_macro_not_in_scope_checks_its_body(tree):
     code, out, _ = run_cli("check", "s.j2", "--format", "json", *RULES)
     assert code == 1
     assert findings_of(out) == [("s.j2", FRONT_LINES + 2, "T-ZH-HOME", "error")]
+
+
+def test_regex_time_limit_is_a_setting_and_stops_only_that_rule(tree):
+    root = tree({"p.yaml": """\
+name: p
+locale: [zh]
+jurisdiction: [CN]
+rules:
+  - id: P-SLOW
+    kind: forbid
+    category: x-slow
+    severity: warning
+    message: {zh: 慢。}
+    match:
+      - regex: ['(a|a)+$']
+    examples:
+      bad: [aaa]
+  - id: P-HOME
+    kind: forbid
+    category: threat-home-visit
+    severity: error
+    message: {zh: 上门。}
+    match:
+      - phrases: [上门]
+    examples:
+      bad: [上门]
+""", "s.j2": ZH_FRONT + "明天我们就上门。\n" + "a" * 40 + "!\n",
+         "scriptcheck.toml": "regex-timeout = 0.2\n"})
+    code, out, _ = run_cli("check", "s.j2", "--rules", root / "p.yaml", "--format", "json")
+    assert code == 1
+    assert findings_of(out) == [("s.j2", 1, "regex-timeout", "error"),
+                                ("s.j2", FRONT_LINES + 1, "P-HOME", "error")]
+    (f,) = [f for f in json.loads(out)["findings"] if f["rule"] == "regex-timeout"]
+    assert "P-SLOW" in f["message"] and "0.2s" in f["message"]
+    tree({"scriptcheck.toml": "regex-timeout = 0\n"})
+    code, _, err = run_cli("check", "s.j2", "--rules", root / "p.yaml")
+    assert code == 2 and "scriptcheck.toml:1: regex-timeout must be more than 0" in err
