@@ -7,9 +7,7 @@ import shutil
 import tomllib
 from pathlib import Path
 
-from conftest import MINI_PACKS, ZH_FRONT, run_cli
-
-BAD_ZH = ZH_FRONT + "您好，我是示例银行信用卡中心的客服。\n明天我们就上门。\n"
+from conftest import BAD_ZH, MINI_PACKS, run_cli
 
 
 def test_config_paths_resolve_against_the_config_file(tree, monkeypatch):

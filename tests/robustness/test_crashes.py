@@ -6,23 +6,17 @@ import json
 
 import pytest
 
-from conftest import MINI_PACKS, ZH_FRONT, run_cli
+from conftest import BAD_ZH, RULE_ARGS, ZH_FRONT, findings_of, run_cli
 
-RULES = [a for p in MINI_PACKS for a in ("--rules", p)]
-BAD_ZH = ZH_FRONT + "您好，我是示例银行信用卡中心的客服。\n明天我们就上门。\n"
 FRONT_LINES = len(ZH_FRONT.splitlines())
 
-
-def findings_of(stdout: str) -> list[tuple]:
-    return sorted((f["path"], f["line"], f["rule"], f["severity"])
-                  for f in json.loads(stdout)["findings"])
 
 
 @pytest.mark.parametrize("depth", [200, 300, 1000])
 def test_deeply_nested_ifs_are_a_finding_at_the_line_over_the_limit(tree, depth):
     tree({"deep.j2": ZH_FRONT + "{% if a %}\n" * depth + "上门。\n" + "{% endif %}\n" * depth,
           "b.j2": BAD_ZH})
-    code, out, err = run_cli("check", ".", "--format", "json", *RULES)
+    code, out, err = run_cli("check", ".", "--format", "json", *RULE_ARGS)
     assert code == 1, err
     # the 101st `if` (default max-depth 100) stands on this line
     assert findings_of(out) == [("b.j2", 8, "T-ZH-HOME", "error"),
@@ -33,7 +27,7 @@ def test_deeply_nested_ifs_are_a_finding_at_the_line_over_the_limit(tree, depth)
 
 def test_deep_brackets_in_an_expression_are_a_finding(tree):
     tree({"p.j2": ZH_FRONT + "您好，信用卡中心。\n{{ " + "(" * 100 + "a" + ")" * 100 + " }}\n"})
-    code, out, _ = run_cli("check", "p.j2", "--format", "json", *RULES)
+    code, out, _ = run_cli("check", "p.j2", "--format", "json", *RULE_ARGS)
     assert code == 1
     assert findings_of(out) == [("p.j2", FRONT_LINES + 2, "template-error", "error")]
 
@@ -42,11 +36,11 @@ def test_max_depth_setting_is_used_and_bounded(tree):
     tree({"scriptcheck.toml": "max-depth = 3\n",
           "s.j2": ZH_FRONT + "{% if a %}{% if b %}{% if c %}\n{% if d %}x{% endif %}"
                              "{% endif %}{% endif %}{% endif %}\n"})
-    code, out, _ = run_cli("check", "s.j2", "--format", "json", *RULES)
+    code, out, _ = run_cli("check", "s.j2", "--format", "json", *RULE_ARGS)
     assert code == 1
     assert findings_of(out) == [("s.j2", FRONT_LINES + 2, "template-error", "error")]
     tree({"scriptcheck.toml": "\nmax-depth = 500\n"})
-    code, _, err = run_cli("check", "s.j2", *RULES)
+    code, _, err = run_cli("check", "s.j2", *RULE_ARGS)
     assert code == 2 and "scriptcheck.toml:2: max-depth must be between 1 and 150" in err
 
 
@@ -62,7 +56,7 @@ def test_text_over_the_pipeline_limit_is_read_in_sentence_pieces(tree, monkeypat
     with pytest.raises(ValueError, match="E088"):
         zh(long_text)                        # what used to happen
     tree({"long.j2": ZH_FRONT + long_text})
-    code, out, _ = run_cli("check", "long.j2", "--format", "json", *RULES)
+    code, out, _ = run_cli("check", "long.j2", "--format", "json", *RULE_ARGS)
     assert code == 1
     (f,) = json.loads(out)["findings"]
     assert (f["rule"], f["line"], f["column"], f["excerpt"]) == \
@@ -83,7 +77,7 @@ def test_chunks_cut_after_sentence_ends_and_join_to_the_text():
 def test_max_file_size_is_a_finding_not_a_crash(tree):
     tree({"scriptcheck.toml": "max-file-size = 300\n", "big.j2": ZH_FRONT + "您好。" * 60,
           "b.j2": BAD_ZH})
-    code, out, _ = run_cli("check", ".", "--format", "json", *RULES)
+    code, out, _ = run_cli("check", ".", "--format", "json", *RULE_ARGS)
     assert code == 1
     assert findings_of(out) == [("b.j2", 8, "T-ZH-HOME", "error"),
                                 ("big.j2", 1, "template-error", "error")]
@@ -94,7 +88,7 @@ def test_max_file_size_is_a_finding_not_a_crash(tree):
 @pytest.mark.parametrize("locale", ["xx-YY", "ja-JP", "ko-KR"])
 def test_unknown_locale_falls_back_with_findings(tree, locale):
     tree({"s.j2": f"{{# ---\nlocale: {locale}\n--- #}}\nこんにちは。Hello.\n", "b.j2": BAD_ZH})
-    code, out, _ = run_cli("check", ".", "--format", "json", *RULES)
+    code, out, _ = run_cli("check", ".", "--format", "json", *RULE_ARGS)
     assert code == 1
     assert findings_of(out) == [("b.j2", 8, "T-ZH-HOME", "error"),
                                 ("s.j2", 2, "no-pack", "warning"),
@@ -141,7 +135,7 @@ def test_output_into_a_missing_folder_fails_before_analysis_and_before_fix(tree,
         raise AssertionError("analysis ran although the report could not be written")
 
     monkeypatch.setattr(runner, "run", never)
-    code, _, err = run_cli("check", "a.j2", "--fix", "-o", "missing/report.json", *RULES)
+    code, _, err = run_cli("check", "a.j2", "--fix", "-o", "missing/report.json", *RULE_ARGS)
     assert code == 2 and "missing/report.json: cannot write the report" in err
     assert (root / "a.j2").read_bytes() == before
     assert not (root / "missing").exists()
@@ -149,18 +143,18 @@ def test_output_into_a_missing_folder_fails_before_analysis_and_before_fix(tree,
 
 def test_unknown_severity_override_is_a_config_error_at_its_line(tree):
     tree({"a.j2": BAD_ZH, "scriptcheck.toml": "fail-on = 'error'\n[severity]\nT-ZH-HOME = 'fatal'\n"})
-    code, _, err = run_cli("check", "a.j2", *RULES)
+    code, _, err = run_cli("check", "a.j2", *RULE_ARGS)
     assert code == 2
     assert "scriptcheck.toml:2: severity of T-ZH-HOME must be error, warning or info" in err
     tree({"scriptcheck.toml": "severity = { T-ZH-HOEM = 'info' }\n"})
-    code, _, err = run_cli("check", "a.j2", *RULES)
+    code, _, err = run_cli("check", "a.j2", *RULE_ARGS)
     assert code == 2 and "scriptcheck.toml:1: severity: 'T-ZH-HOEM' is not a rule id" in err
     assert "did you mean 'T-ZH-HOME'" in err
 
 
 def test_model_that_is_not_installed_is_a_config_error(tree):
     tree({"a.j2": BAD_ZH, "scriptcheck.toml": "\n[models]\nzh = 'zh_core_web_not_here'\n"})
-    code, _, err = run_cli("check", "a.j2", *RULES)
+    code, _, err = run_cli("check", "a.j2", *RULE_ARGS)
     assert code == 2
     assert "scriptcheck.toml:2: models.zh: the spaCy pipeline 'zh_core_web_not_here' is not " \
            "installed" in err
@@ -175,7 +169,7 @@ def test_ctrl_c_exits_130_with_a_short_message(tree, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(runner, "run", interrupted)
-    code, out, err = run_cli("check", "a.j2", *RULES)
+    code, out, err = run_cli("check", "a.j2", *RULE_ARGS)
     assert (code, out, err) == (130, "", "scriptcheck: interrupted\n")
 
 
@@ -188,11 +182,11 @@ def test_internal_error_exits_3_with_one_line_and_traceback_only_verbose(tree, m
         raise RuntimeError("boom")
 
     monkeypatch.setattr(runner, "run", crash)
-    code, out, err = run_cli("check", "a.j2", *RULES)
+    code, out, err = run_cli("check", "a.j2", *RULE_ARGS)
     assert code == 3 and out == ""
     assert err.splitlines() == ["scriptcheck: internal error: RuntimeError: boom (run with "
                                 "--verbose for the traceback)"]
-    code, _, err = run_cli("check", "a.j2", "--verbose", *RULES)
+    code, _, err = run_cli("check", "a.j2", "--verbose", *RULE_ARGS)
     assert code == 3 and "Traceback (most recent call last)" in err and "boom" in err
 
 
@@ -208,7 +202,7 @@ def test_a_crash_in_one_file_is_that_files_finding_and_the_run_goes_on(tree, mon
         return real(rule, unit)
 
     monkeypatch.setattr(kinds, "run", crash_on_a)
-    code, out, err = run_cli("check", ".", "--format", "json", *RULES)
+    code, out, err = run_cli("check", ".", "--format", "json", *RULE_ARGS)
     assert code == 3 and "internal error in some files" in err
     assert findings_of(out) == [("a.j2", 1, "internal-error", "error"),
                                 ("b.j2", 8, "T-ZH-HOME", "error")]
@@ -228,7 +222,7 @@ def test_a_crash_while_analysing_one_template_is_that_files_finding(tree, monkey
         return real(self, parsed, blocks)
 
     monkeypatch.setattr(template._Builder, "template", crash_on_a)
-    code, out, _ = run_cli("check", ".", "--format", "json", *RULES)
+    code, out, _ = run_cli("check", ".", "--format", "json", *RULE_ARGS)
     assert code == 3
     assert findings_of(out) == [("a.j2", 1, "internal-error", "error"),
                                 ("b.j2", 8, "T-ZH-HOME", "error")]
@@ -238,7 +232,7 @@ def test_call_block_of_a_macro_not_in_scope_checks_its_body(tree):
     """Found by the property test: `{% call %}` of a macro the file does not import crashed
     the variant walk; its body is now checked as text."""
     tree({"s.j2": ZH_FRONT + "您好，信用卡中心。\n{% call box() %}明天我们就上门。{% endcall %}\n"})
-    code, out, _ = run_cli("check", "s.j2", "--format", "json", *RULES)
+    code, out, _ = run_cli("check", "s.j2", "--format", "json", *RULE_ARGS)
     assert code == 1
     assert findings_of(out) == [("s.j2", FRONT_LINES + 2, "T-ZH-HOME", "error")]
 

@@ -7,10 +7,8 @@ import json
 
 import pytest
 
-from conftest import MINI_PACKS, ZH_FRONT, run_cli
+from conftest import BAD_ZH, RULE_ARGS, ZH_FRONT, findings_of, run_cli
 
-RULES = [a for p in MINI_PACKS for a in ("--rules", p)]
-BAD_ZH = ZH_FRONT + "您好，我是示例银行信用卡中心的客服。\n明天我们就上门。\n"
 
 PAYLOADS = [
     "{{ cycler.__init__.__globals__.os.system('touch MARK') }}",
@@ -31,9 +29,6 @@ PAYLOADS = [
 ]
 
 
-def findings_of(stdout: str) -> list[tuple]:
-    return sorted((f["path"], f["line"], f["rule"]) for f in json.loads(stdout)["findings"])
-
 
 @pytest.fixture
 def marker(tmp_path):
@@ -45,9 +40,9 @@ def marker(tmp_path):
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_payload_in_a_template_never_runs(tree, marker, payload):
     tree({"a.j2": BAD_ZH + payload.replace("MARK", str(marker)) + "\n"})
-    code, out, _ = run_cli("check", "a.j2", "--format", "json", *RULES)
+    code, out, _ = run_cli("check", "a.j2", "--format", "json", *RULE_ARGS)
     assert code == 1
-    assert ("a.j2", 8, "T-ZH-HOME") in findings_of(out)
+    assert ("a.j2", 8, "T-ZH-HOME", "error") in findings_of(out)
     assert not marker.exists()
 
 
@@ -56,8 +51,8 @@ def test_computed_template_names_are_never_evaluated(tree, marker, tag):
     target = f"cycler.__init__.__globals__.os.system('touch {marker}')"
     line = f"{{% {tag} {target} %}}" if tag != "import" else f"{{% import {target} as m %}}"
     tree({"a.j2": BAD_ZH + line + "\n"})
-    code, out, _ = run_cli("check", "a.j2", "--format", "json", *RULES)
-    assert code == 1 and ("a.j2", 9, "template-error") in findings_of(out)
+    code, out, _ = run_cli("check", "a.j2", "--format", "json", *RULE_ARGS)
+    assert code == 1 and ("a.j2", 9, "template-error", "error") in findings_of(out)
     assert not marker.exists()
 
 
@@ -67,22 +62,22 @@ def test_payloads_in_context_values_are_text_never_code(tree, marker):
                  "ctx.yaml": json.dumps({"customer": {"name": payload,
                                                       "title": "{% set x = lipsum.__globals__ %}"}})})
     code, out, _ = run_cli("check", "a.j2", "--context", root / "ctx.yaml", "--format", "json",
-                           *RULES)
-    assert code == 1 and findings_of(out) == [("a.j2", 8, "T-ZH-HOME")]
+                           *RULE_ARGS)
+    assert code == 1 and findings_of(out) == [("a.j2", 8, "T-ZH-HOME", "error")]
 
 
 def test_python_tags_in_context_yaml_are_refused(tree, marker):
     root = tree({"a.j2": BAD_ZH,
                  "ctx.yaml": f"customer: !!python/object/apply:os.system ['touch {marker}']\n"})
-    code, _, err = run_cli("check", "a.j2", "--context", root / "ctx.yaml", *RULES)
+    code, _, err = run_cli("check", "a.j2", "--context", root / "ctx.yaml", *RULE_ARGS)
     assert code == 2 and "cannot read context" in err
 
 
 def test_python_tags_in_front_matter_are_a_template_error(tree, marker):
     tree({"a.j2": "{# ---\nlocale: !!python/object/apply:os.system ['touch " + str(marker)
                   + "']\n--- #}\n明天我们就上门。\n"})
-    code, out, _ = run_cli("check", "a.j2", "--format", "json", *RULES)
-    assert code == 1 and ("a.j2", 2, "template-error") in findings_of(out)
+    code, out, _ = run_cli("check", "a.j2", "--format", "json", *RULE_ARGS)
+    assert code == 1 and ("a.j2", 2, "template-error", "error") in findings_of(out)
 
 
 def test_python_tags_in_a_rule_pack_are_a_pack_error(tree, marker):
@@ -96,9 +91,9 @@ def test_python_tags_in_a_rule_pack_are_a_pack_error(tree, marker):
 def test_fix_and_diff_leave_payloads_as_text(tree, marker, payload):
     payload = payload.replace("MARK", str(marker))
     root = tree({"a.j2": ZH_FRONT + "您好，信用卡中心。\n你好。" + payload + "\n"})
-    code, out, _ = run_cli("check", "a.j2", "--diff", *RULES)
+    code, out, _ = run_cli("check", "a.j2", "--diff", *RULE_ARGS)
     assert code == 1 and "+您好。" + payload in out
-    code, _, _ = run_cli("check", "a.j2", "--fix", *RULES)
+    code, _, _ = run_cli("check", "a.j2", "--fix", *RULE_ARGS)
     assert code == 1
     assert (root / "a.j2").read_text(encoding="utf-8") == \
         ZH_FRONT + "您好，信用卡中心。\n您好。" + payload + "\n"
