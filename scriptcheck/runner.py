@@ -50,7 +50,8 @@ def _check(scripts: list[Script], engine: Engine, sources: dict, cache_dir: str 
         if cache is not None:
             for script in todo:
                 path = script.source.path
-                cache.put(keys[path], found[path], counts.get(path, 0))
+                if not any(f.rule == "internal-error" for f in found[path]):  # never a crash
+                    cache.put(keys[path], found[path], counts.get(path, 0))
     return found, counts
 
 
@@ -78,7 +79,8 @@ def run(paths: list[str], config: Config, options: Options,
     engine = Engine(loaded, options, loader)
     sources = {s.source.path: s.source for s in scripts}
     sources.update((p, src) for p in used if (src := loader.source(p)) is not None)
-    settings = (config.trim_blocks, config.lstrip_blocks, tuple(roots))
+    settings = (config.trim_blocks, config.lstrip_blocks, tuple(roots), config.encoding,
+                config.max_depth, config.max_file_size, config.regex_timeout)
     per_script, variant_counts = _check(scripts, engine, sources, cache_dir or config.cache_dir,
                                         loaded, options, settings)
     checked = {os.path.normpath(s.source.path) for s in scripts} | used

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 
 from jinja2 import Environment, nodes
@@ -75,7 +76,11 @@ def read_decoded(path: str, declared: str | None = None, limits: Limits | None =
     """A template's text (newlines normalised) and how its bytes were read, or
     TemplateProblem when it is too large or cannot be decoded."""
     limits = limits or Limits()
-    size = os.path.getsize(path)
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+        raise TemplateProblem("not a regular file", path, 1, "encoding-error",
+                              {"detail": "not a regular file (a pipe, socket or device)"})
+    size = info.st_size
     if size > limits.max_file_size:
         raise TemplateProblem(f"file is {size} bytes, over max-file-size", path, 1,
                               "limit-size", {"size": size, "limit": limits.max_file_size})
