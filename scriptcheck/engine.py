@@ -2,9 +2,8 @@
 rules -> findings, de-duplicated across variants and filtered by suppressions."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import logging
+from dataclasses import dataclass, field
 
 from . import coverage, kinds, nlp, notices, samples, suppress, variants
 from .frontmatter import default_jurisdiction, language
@@ -14,6 +13,7 @@ from .model import SEVERITY_RANK, Finding, Slot, Text, finding_at, leaves
 from .packs import Pack, PackError, Rule
 from .template import Loader, Script, TemplateProblem
 
+log = logging.getLogger("scriptcheck")
 META_DEFAULTS = {"audience": "debtor", "channel": "call", "first_contact": False,
                  "time_barred": False}
 
@@ -45,9 +45,6 @@ def effective_meta(script: Script, options: Options) -> dict:
     if not meta.get("jurisdiction"):
         meta["jurisdiction"] = default_jurisdiction(meta["locale"])
     return meta
-
-
-log = logging.getLogger("scriptcheck")
 
 
 def problem_finding(problem: TemplateProblem, lang: str, sources: dict) -> Finding:
