@@ -272,3 +272,17 @@ rules:
     tree({"scriptcheck.toml": "regex-timeout = 0\n"})
     code, _, err = run_cli("check", "s.j2", "--rules", root / "p.yaml")
     assert code == 2 and "scriptcheck.toml:1: regex-timeout must be more than 0" in err
+
+
+def test_nesting_through_a_chain_of_includes_is_a_finding_not_a_crash(tree):
+    """Each file within max-depth, together deeper than Python's stack: a template-error."""
+    files = {}
+    for i in range(15):
+        inner = f"{{% include 'c{i + 1}.j2' %}}" if i < 14 else "上门。"
+        files[f"c{i}.j2"] = (ZH_FRONT if i == 0 else "") + "{% if a %}\n" * 90 + inner + \
+            "\n" + "{% endif %}\n" * 90
+    tree(files)
+    code, out, err = run_cli("check", "c0.j2", "--format", "json", *RULE_ARGS)
+    assert code == 1, err
+    assert findings_of(out) == [("c0.j2", 1, "template-error", "error")]
+    assert "max-depth" in json.loads(out)["findings"][0]["message"]
