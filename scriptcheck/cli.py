@@ -85,15 +85,23 @@ class _Group(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+class _EchoHandler(logging.Handler):
+    """Log records on standard error as it is now (click's, so tests capture it too)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
 def _verbose(ctx: click.Context, _param, value: bool) -> bool:
-    """Set first (eager), so a crash anywhere later knows whether to show its traceback."""
+    """Set first (eager), so a crash anywhere later knows whether to show its traceback;
+    per-file crashes are logged with theirs."""
     ctx.meta["scriptcheck.verbose"] = value
-    if value:
-        handler = logging.StreamHandler(sys.stderr)
+    logger = logging.getLogger("scriptcheck")
+    if not any(isinstance(h, _EchoHandler) for h in logger.handlers):
+        handler = _EchoHandler()
         handler.setFormatter(logging.Formatter("scriptcheck: %(message)s"))
-        logger = logging.getLogger("scriptcheck")
         logger.addHandler(handler)
-        logger.setLevel(logging.DEBUG)
+    logger.setLevel(logging.DEBUG if value else logging.WARNING)
     return value
 
 

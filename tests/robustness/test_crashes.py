@@ -208,6 +208,10 @@ def test_a_crash_in_one_file_is_that_files_finding_and_the_run_goes_on(tree, mon
                                 ("b.j2", 8, "T-ZH-HOME", "error")]
     (f,) = [f for f in json.loads(out)["findings"] if f["path"] == "a.j2"]
     assert "ZeroDivisionError: division by zero in a rule" in f["message"]
+    assert "Traceback" not in err
+    code, _, err = run_cli("check", ".", "--verbose", *RULE_ARGS)
+    assert code == 3 and "internal error while checking a.j2" in err and "Traceback" in err
+    assert 'raise ZeroDivisionError("division by zero in a rule")' in err
 
 
 def test_a_crash_while_analysing_one_template_is_that_files_finding(tree, monkeypatch):
