@@ -1,22 +1,29 @@
 """The command line: `scriptcheck check`, `rules`, `explain`, `test-rules`, `schema`.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage,
-configuration or rule-pack errors (printed as `file:line: message`).
+configuration or rule-pack errors (printed as `file:line: message`), and a folder with
+nothing to check; 3 an internal error (a one-line message; the traceback with --verbose),
+also when the crash was confined to one file and the rest of the report is complete;
+130 interrupted (Ctrl-C).
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import tempfile
+import traceback
 
 import click
 
-from . import __version__, baseline, citations, config as config_mod, fixes, packs, runner, schema, selftest
+from . import __version__, baseline, citations, config as config_mod, encoding, fixes, packs
+from . import runner, schema, selection, selftest
 from .engine import Options, failing
 from .report import FORMATS, html as html_report
+from .template import TEMPLATE_SUFFIXES
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _fail(message: str) -> None:
@@ -39,13 +46,15 @@ def _load_packs(specs: list[str]) -> list[packs.Pack]:
         _fail(str(exc))
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write a file so that a reader never sees half of it, and a failure loses nothing."""
-    folder = os.path.dirname(os.path.abspath(path))
+def write_atomic(path: str, text: str | bytes) -> None:
+    """Write a file so that a reader never sees half of it, and a failure loses nothing.
+    A symbolic link stays a link: its target is written."""
+    path = os.path.realpath(path)
+    folder = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".scriptcheck-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
         if os.path.exists(path):
             os.chmod(tmp, os.stat(path).st_mode & 0o7777)
         os.replace(tmp, path)
@@ -55,7 +64,84 @@ def write_atomic(path: str, text: str) -> None:
         raise
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Every command: an unexpected exception is exit 3 with one line (the traceback under
+    --verbose), Ctrl-C is exit 130, never exit 1, which means findings."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.ClickException, click.Abort,
+                SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("scriptcheck: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if ctx.meta.get("scriptcheck.verbose"):
+                click.echo("".join(traceback.format_exception(exc)), err=True, nl=False)
+            click.echo(f"scriptcheck: internal error: {type(exc).__name__}: {exc} "
+                       f"(run with --verbose for the traceback)", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+class _EchoHandler(logging.Handler):
+    """Log records on standard error as it is now (click's, so tests capture it too)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+def _verbose(ctx: click.Context, _param, value: bool) -> bool:
+    """Set first (eager), so a crash anywhere later knows whether to show its traceback;
+    per-file crashes are logged with theirs."""
+    ctx.meta["scriptcheck.verbose"] = value
+    logger = logging.getLogger("scriptcheck")
+    if not any(isinstance(h, _EchoHandler) for h in logger.handlers):
+        handler = _EchoHandler()
+        handler.setFormatter(logging.Formatter("scriptcheck: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if value else logging.WARNING)
+    return value
+
+
+def _check_output(output: str | None) -> None:
+    """-o into a folder that is missing or not writable: said before any work is done."""
+    if not output:
+        return
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        _fail(f"{output}: cannot write the report: folder {os.path.dirname(output) or '.'} "
+              f"does not exist")
+    if not os.access(folder, os.W_OK):
+        _fail(f"{output}: cannot write the report: folder is not writable")
+
+
+def _check_names(config: config_mod.Config, loaded: list, select, ignore) -> None:
+    """Every selected, ignored or re-graded name must exist in the loaded packs."""
+    for option, names in (("--select", select), ("--ignore", ignore)):
+        for message in selection.unknown(list(names), loaded):
+            _fail(f"scriptcheck: {option} {message}")
+    for key, names, rules_only in (("select", config.select, False),
+                                   ("ignore", config.ignore, False),
+                                   ("severity", list(config.severity), True)):
+        for message in selection.unknown(names, loaded, rules_only):
+            _fail(f"{config.where(key)}: {key}: {message}")
+
+
+def _write_fixes(planned: list[fixes.FileFix]) -> None:
+    for fix in planned:
+        if fix.problem:
+            click.echo(f"scriptcheck: {fix.path}: not fixed: {fix.problem}", err=True)
+            continue
+        try:
+            write_atomic(fix.target, fix.data)
+        except OSError as exc:
+            _fail(f"{fix.path}: cannot write the fix: {exc.strerror or exc}")
+        click.echo(f"fixed {fix.path}", err=True)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="scriptcheck")
 def main() -> None:
     """Compliance linter for debt-collection call scripts (Jinja templates)."""
@@ -89,10 +175,22 @@ def main() -> None:
               help="A JSON report of an earlier run: its findings are not reported again.")
 @click.option("--lang", type=click.Choice(["zh", "en"]),
               help="Language of the HTML report's own words (default: the scripts' language).")
+@click.option("--diff", "--show-fixes", "show_diff", is_flag=True,
+              help="Print a unified diff of what --fix would change; write nothing.")
+@click.option("--encoding", "encoding_name", metavar="NAME",
+              help="Encoding of the templates (e.g. gbk). Default: BOM, UTF-8, else detected.")
+@click.option("--verbose", "-v", is_flag=True, is_eager=True, expose_value=False,
+              callback=_verbose, help="Show tracebacks of internal errors.")
 def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, template_path,
-          select, ignore, config_path, fix, cache_dir, no_cache, baseline_file, lang) -> None:
+          select, ignore, config_path, fix, cache_dir, no_cache, baseline_file, lang, show_diff,
+          encoding_name) -> None:
     """Check call scripts under PATHS (files or folders; default: the current folder)."""
     config = _load_config(config_path)
+    if encoding_name and not encoding.known(encoding_name):
+        _fail(f"scriptcheck: --encoding {encoding_name!r} is not a text encoding Python knows "
+              f"(e.g. utf-8, gbk, gb18030)")
+    config.encoding = encoding_name or config.encoding
+    _check_output(output)
     context = _read_context(context_file or config.context)
     config.template_paths = [*template_path, *config.template_paths]
     options = Options(max_variants=max_variants or config.max_variants, context=context,
@@ -102,23 +200,35 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
     for path in paths:
         if not os.path.exists(path):
             _fail(f"{path}: no such file or folder")
+    loaded = _load_packs(list(rule_specs) or config.rules or runner.default_packs())
+    _check_names(config, loaded, select, ignore)
     try:
         config.cache_dir = None if no_cache else (cache_dir or config.cache_dir)
         config.baseline = baseline_file or config.baseline
-        result = runner.run(list(paths) or ["."], config, options, list(rule_specs) or None)
+        result = runner.run(list(paths) or ["."], config, options, loaded=loaded)
     except (packs.PackError, baseline.BaselineError) as exc:
         _fail(str(exc))
-    if fix:
-        for path, text in fixes.apply(result.findings, result.sources).items():
-            write_atomic(path, text)
-            click.echo(f"fixed {path}", err=True)
     rendered = html_report.from_run(result, options, lang) if fmt == "html" else \
         FORMATS[fmt](result.report, result.findings, result.sources,
                      **({"packs": result.packs} if fmt == "sarif" else {}))
+    planned = fixes.plan(result.findings, result.sources, config.encoding) \
+        if fix or show_diff else []
+    # the report first: if it cannot be written, no template has been touched
     if output:
         write_atomic(output, rendered)
-    else:
+    elif not show_diff:
         click.echo(rendered, nl=False)
+    if show_diff:
+        click.echo("".join(fixes.diff(f) for f in planned if not f.problem), nl=False)
+    elif fix:
+        _write_fixes(planned)
+    if not result.report["summary"]["files"]:
+        _fail(f"scriptcheck: nothing was checked: no templates under "
+              f"{', '.join(paths) or '.'} (looked for {', '.join(TEMPLATE_SUFFIXES)})")
+    if any(f.rule == "internal-error" for f in result.findings):
+        click.echo("scriptcheck: internal error in some files (see the internal-error "
+                   "findings; --verbose shows tracebacks)", err=True)
+        sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_FINDINGS if failing(result.findings, fail_on or config.fail_on) else EXIT_OK)
 
 

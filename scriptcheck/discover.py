@@ -20,11 +20,14 @@ def _excluded(path: str, exclude: list[str]) -> bool:
                for g in exclude)
 
 
-def find_files(paths: list[str], exclude: list[str] | None = None) -> list[tuple[str, str, bool]]:
+def find_files(paths: list[str], exclude: list[str] | None = None,
+               unreadable: list[tuple[str, str]] | None = None) -> list[tuple[str, str, bool]]:
     """(file, its root, named explicitly) for every template under `paths`, in a stable order.
 
     A folder on the command line is the root of the templates under it (the base for
-    include names); a file's root is its own folder.
+    include names); a file's root is its own folder. Symlinked folders are followed, each
+    real folder once (a link back up the tree is not a loop); folders and files that
+    cannot be listed are added to `unreadable` as (path, reason), never skipped in silence.
     """
     exclude = exclude or []
     found: list[tuple[str, str, bool]] = []
@@ -32,20 +35,38 @@ def find_files(paths: list[str], exclude: list[str] | None = None) -> list[tuple
     for given in paths:
         if os.path.isdir(given):
             root = os.path.normpath(given)
-            for folder, dirs, files in os.walk(root):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                                 and not _excluded(os.path.join(folder, d), exclude))
-                for name in sorted(files):
-                    path = os.path.normpath(os.path.join(folder, name))
-                    if is_template(name) and not _excluded(path, exclude) and path not in seen:
-                        seen.add(path)
-                        found.append((path, root, False))
+            for path in _walk(root, exclude, unreadable):
+                if path not in seen:
+                    seen.add(path)
+                    found.append((path, root, False))
         else:
             path = os.path.normpath(given)
             if path not in seen:
                 seen.add(path)
                 found.append((path, os.path.dirname(path) or ".", True))
     return found
+
+
+def _walk(root: str, exclude: list[str], unreadable: list[tuple[str, str]] | None):
+    visited: set[str] = set()
+
+    def failed(error: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((os.path.normpath(error.filename or root),
+                               error.strerror or str(error)))
+
+    for folder, dirs, files in os.walk(root, onerror=failed, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in visited:  # a symlink loop, or a second link to a folder already read
+            dirs[:] = []
+            continue
+        visited.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and not _excluded(os.path.join(folder, d), exclude))
+        for name in sorted(files):
+            path = os.path.normpath(os.path.join(folder, name))
+            if is_template(name) and not _excluded(path, exclude):
+                yield path  # one that cannot be read is a template-error when it is read
 
 
 def is_partial_by_name(path: str, root: str, extra: list[str] | None = None) -> bool:

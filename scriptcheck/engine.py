@@ -2,16 +2,18 @@
 rules -> findings, de-duplicated across variants and filtered by suppressions."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
-from . import kinds, nlp, samples, suppress, variants
+from . import coverage, kinds, nlp, notices, samples, suppress, variants
 from .frontmatter import default_jurisdiction, language
 from .kinds import Unit
 from .messages import say
 from .model import SEVERITY_RANK, Finding, Slot, Text, finding_at, leaves
-from .packs import Pack, Rule
+from .packs import Pack, PackError, Rule
 from .template import Loader, Script, TemplateProblem
 
+log = logging.getLogger("scriptcheck")
 META_DEFAULTS = {"audience": "debtor", "channel": "call", "first_contact": False,
                  "time_barred": False}
 
@@ -46,16 +48,19 @@ def effective_meta(script: Script, options: Options) -> dict:
 
 
 def problem_finding(problem: TemplateProblem, lang: str, sources: dict) -> Finding:
-    source = sources.get(problem.path)
-    line = max(problem.line, 1)
-    f = Finding(rule="template-error", category="template-error", severity="error",
-                message=say("template-error", lang, detail=problem.message.rstrip(". ")),
-                path=problem.path, line=line, column=1, end_line=line, end_column=1,
-                suggestion=say("template-error-suggestion", lang))
-    if source is not None and line <= len(source.line_starts):
-        text = source.line_text(line)
-        f.excerpt, f.end_column = text.strip(), len(text) + 1
-    return f
+    values = problem.values if problem.values is not None else \
+        {"detail": problem.message.rstrip(". ")}
+    rule = "internal-error" if problem.key == "internal-error" else "template-error"
+    notice = notices.Notice(rule, "error", problem.key, problem.path, problem.line, values)
+    return notices.to_finding(notice, lang, sources.get(problem.path))
+
+
+def crash_finding(script: Script, exc: BaseException, lang: str = "en") -> Finding:
+    """A crash while checking one script: a finding for that file; the run goes on."""
+    log.debug("internal error while checking %s", script.source.path, exc_info=exc)
+    problem = TemplateProblem(f"internal error: {exc!r}", script.source.path, 1, "internal-error",
+                              {"detail": notices.describe(exc)})
+    return problem_finding(problem, lang, {script.source.path: script.source})
 
 
 class Engine:
@@ -96,7 +101,10 @@ class Engine:
         found, unchecked = variants.build(script.tree, render, self.options.max_variants)
         unit = Unit(script, meta, lang, found, model=self.options.models.get(lang))
         self.variant_count[script.source.path] = len(found)
-        notes = [problem_finding(p, lang, self._sources(script)) for p in script.problems]
+        sources = self._sources(script)
+        notes = [problem_finding(p, lang, sources) for p in script.problems]
+        notes += [notices.to_finding(n, lang, sources.get(n.path))
+                  for n in [*script.notices, *coverage.notices(script, meta, self.packs)]]
         for choice, branch in unchecked:
             notes.append(finding_at(
                 choice.span, rule="unchecked-branch", category="template-error", severity="info",
@@ -130,7 +138,11 @@ class Engine:
             [r for r in rules if kinds.applies(r, unit.meta)]
         out: list[Finding] = []
         for rule in rules:
-            for f in kinds.run(rule, unit):
+            try:
+                found = kinds.run(rule, unit)
+            except PackError as exc:  # a regular expression over its time limit: that rule
+                found = [notices.regex_timeout(exc, rule.id, unit.script.source, unit.lang)]
+            for f in found:
                 if rule.id in self.options.severity:
                     f.severity = self.options.severity[rule.id]
                 out.append(f)
@@ -138,14 +150,34 @@ class Engine:
 
     def check(self, scripts: list[Script]) -> dict[str, list[Finding]]:
         """Findings per script path (a partial's findings under each script that uses it)."""
-        prepared = [self.prepare(s) for s in scripts]
-        units = [u for u, _ in prepared]
-        self.parse(units)
         results: dict[str, list[Finding]] = {}
+        prepared = []
+        for script in scripts:
+            try:
+                prepared.append(self.prepare(script))
+            except Exception as exc:  # noqa: BLE001 - one file's crash is that file's finding
+                results[script.source.path] = [crash_finding(script, exc)]
+        try:
+            self.parse([u for u, _ in prepared])
+        except Exception:  # noqa: BLE001 - find the units that break the batch
+            kept = []
+            for item in prepared:
+                try:
+                    self.parse([item[0]])
+                    kept.append(item)
+                except Exception as exc:  # noqa: BLE001
+                    script = item[0].script
+                    results[script.source.path] = [crash_finding(script, exc, item[0].lang)]
+            prepared = kept
         for unit, notes in prepared:
-            broken = unit.script.problems and not unit.script.tree.items
-            found = notes if broken else notes + self.findings(unit)
-            results[unit.script.source.path] = dedupe(suppress.apply(found, unit, self.loader))
+            try:
+                broken = unit.script.problems and not unit.script.tree.items
+                found = notes if broken else notes + self.findings(unit)
+                results[unit.script.source.path] = dedupe(suppress.apply(found, unit,
+                                                                         self.loader))
+            except Exception as exc:  # noqa: BLE001
+                results[unit.script.source.path] = notes + [crash_finding(unit.script, exc,
+                                                                          unit.lang)]
         return results
 
 

@@ -49,6 +49,56 @@ def parse(comment: str, comment_line: int) -> Meta | None:
     return Meta(values={str(k): v for k, v in values.items()}, lines=lines)
 
 
+_LOCALE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+_WINDOW = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)\s*-\s*([01]?\d|2[0-4]):([0-5]\d)$")
+_CHOICES = {"audience": AUDIENCES, "channel": CHANNELS, "collector": COLLECTORS}
+
+
+def closest(word: str, options) -> str | None:
+    """The option a misspelling most likely meant (`colector` -> `collector`)."""
+    import difflib
+
+    found = difflib.get_close_matches(str(word).lower().replace("-", "_"), list(options), n=1,
+                                      cutoff=0.6)
+    return found[0] if found else None
+
+
+def _expected(key: str, value) -> str | None:
+    """What a valid value of `key` looks like, or None when `value` is valid."""
+    if key in _CHOICES:
+        return None if value in _CHOICES[key] else " | ".join(_CHOICES[key])
+    if key in ("first_contact", "time_barred"):
+        return None if isinstance(value, bool) else "true | false"
+    if key == "attempts_per_day":
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        return None if ok else "a whole number (0 or more)"
+    if key == "contact_window":
+        return None if isinstance(value, str) and _WINDOW.match(value.strip()) else '"HH:MM-HH:MM"'
+    if key == "locale":
+        return None if isinstance(value, str) and _LOCALE.match(value) else "a locale: zh-CN, en-US, en-GB, ..."
+    if key == "jurisdiction":
+        return None if isinstance(value, str) and value.strip() else "a jurisdiction: CN, US, UK, ..."
+    if key == "stage":
+        return None if isinstance(value, (str, int, float)) and not isinstance(value, bool) else "text"
+    return None
+
+
+def check(values: dict) -> list[tuple[str, str, dict]]:
+    """Every unknown key and invalid value: (key, message id, message values). A misspelt
+    key or value would otherwise switch rules off without a word."""
+    found = []
+    for key, value in values.items():
+        if key not in KEYS:
+            found.append((key, "front-matter-key", {"key": key, "close": closest(key, KEYS)}))
+            continue
+        expected = _expected(key, value)
+        if expected is not None:
+            found.append((key, "front-matter-value", {
+                "key": key, "value": value, "expected": expected,
+                "close": closest(value, _CHOICES[key]) if key in _CHOICES and isinstance(value, str) else None}))
+    return found
+
+
 def language(locale: str | None) -> str | None:
     """`zh-CN` -> `zh`."""
     if not locale:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is first built, not befor
 MAX_SCOPE = 12   # (the language data sets its own; kept for a trained pipeline's languages)
 
 _pipelines: dict[tuple[str, str | None], Language] = {}
+CHUNK = 20_000             # characters of text through the pipeline at a time
 
 
 def _register() -> None:
@@ -351,6 +352,8 @@ def pipeline(lang: str, model: str | None = None) -> Language:
     data = languages.get(lang)
     if model:
         nlp = spacy.load(model)
+    elif lang not in languages.known():  # no data of ours: never a crash (ja needs
+        nlp = spacy.blank("xx")             # SudachiPy, ko MeCab); the run reports the language
     else:
         tokenizer = data.tokenizer or {}
         if tokenizer.get("segmenter") == "jieba":
@@ -370,12 +373,42 @@ def pipeline(lang: str, model: str | None = None) -> Language:
     return nlp
 
 
+def chunks(text: str, size: int | None = None, ends=("。", "！", "？", "!", "?", ".", "\n")) -> list[str]:
+    """`text` in pieces of at most `size` (CHUNK) characters, cut after a sentence end (or a
+    line break) in the second half of each piece where there is one."""
+    size = size or CHUNK
+    pieces = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start + size // 2: start + size]
+        cut = max(window.rfind(end) for end in ends)
+        stop = start + size // 2 + cut + 1 if cut >= 0 else start + size
+        pieces.append(text[start:stop])
+        start = stop
+    pieces.append(text[start:])
+    return pieces
+
+
 def parse(texts: list[str], lang: str, model: str | None = None) -> list[Doc]:
     """Documents of the texts as the rules read them (normalised); each remembers, in
-    `user_data["orig"]`, where its offsets stand in the text as written (None: the same)."""
+    `user_data["orig"]`, where its offsets stand in the text as written (None: the same).
+    Long texts go through the pipeline in sentence-sized pieces that are joined again, so
+    spaCy's max_length (E088) never refuses a script."""
+    from spacy.tokens import Doc
+
     data = languages.get(lang)
+    nlp = pipeline(lang, model)
     normal = [languages.normalise(t, data) for t in texts]
-    docs = list(pipeline(lang, model).pipe(t for t, _ in normal))
+    pieces, owners = [], []
+    for i, (text, _) in enumerate(normal):
+        for piece in chunks(text, ends=data.sentence_ends):
+            pieces.append(piece)
+            owners.append(i)
+    parts: list[list[Doc]] = [[] for _ in texts]
+    for owner, doc in zip(owners, nlp.pipe(pieces)):
+        parts[owner].append(doc)
+    docs = [found[0] if len(found) == 1 else Doc.from_docs(found, ensure_whitespace=False)
+            for found in parts]
     for doc, (_, where) in zip(docs, normal):
         doc.user_data["orig"] = where
     return docs

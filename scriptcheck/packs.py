@@ -79,6 +79,10 @@ def read_yaml(path: str, text: str | None = None) -> Any:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise PackError(path, 1, f"cannot read rule pack: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:  # packs are UTF-8: say where they are not
+            raise PackError(path, Path(path).read_bytes()[: exc.start].count(b"\n") + 1,
+                            f"rule pack is not UTF-8 (byte {exc.object[exc.start]:#04x}); "
+                            f"save it as UTF-8") from None
     loader = _Loader(text)
     loader.name = path
     try:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from . import __version__, baseline, discover, packs
+from . import __version__, baseline, discover, matchers, packs, unused
 from .config import Config
 from .cache import Cache
 from .engine import Engine, Options, dedupe
+from .limits import Limits
+from .notices import Notice, in_own_language
 from .model import Finding
 from .template import Loader, Script, analyze, make_environment
 
@@ -50,20 +52,24 @@ def _check(scripts: list[Script], engine: Engine, sources: dict, cache_dir: str 
         if cache is not None:
             for script in todo:
                 path = script.source.path
-                cache.put(keys[path], found[path], counts.get(path, 0))
+                if not any(f.rule == "internal-error" for f in found[path]):  # never a crash
+                    cache.put(keys[path], found[path], counts.get(path, 0))
     return found, counts
 
 
 def run(paths: list[str], config: Config, options: Options,
         pack_specs: list[str] | None = None, cache_dir: str | None = None,
-        baseline_file: str | None = None) -> Result:
-    loaded = packs.load_all(pack_specs or config.rules or default_packs())
-    files = discover.find_files(paths, config.exclude)
+        baseline_file: str | None = None, loaded: list | None = None) -> Result:
+    loaded = loaded or packs.load_all(pack_specs or config.rules or default_packs())
+    matchers.REGEX_TIMEOUT = config.regex_timeout  # read by every regex match of this run
+    unreadable: list[tuple[str, str]] = []
+    files = discover.find_files(paths, config.exclude, unreadable)
     roots = [*config.template_paths]
     for _, root, _ in files:
         if root not in roots:
             roots.append(root)
-    loader = Loader(roots, make_environment(config.trim_blocks, config.lstrip_blocks))
+    loader = Loader(roots, make_environment(config.trim_blocks, config.lstrip_blocks),
+                    config.encoding, Limits(config.max_depth, config.max_file_size))
     analysed: list[tuple[Script, str, bool]] = []
     for path, root, explicit in files:
         if explicit or not discover.is_partial_by_name(path, root, config.partials):
@@ -75,10 +81,20 @@ def run(paths: list[str], config: Config, options: Options,
     engine = Engine(loaded, options, loader)
     sources = {s.source.path: s.source for s in scripts}
     sources.update((p, src) for p in used if (src := loader.source(p)) is not None)
-    settings = (config.trim_blocks, config.lstrip_blocks, tuple(roots))
+    settings = (config.trim_blocks, config.lstrip_blocks, tuple(roots), config.encoding,
+                config.max_depth, config.max_file_size, config.regex_timeout)
     per_script, variant_counts = _check(scripts, engine, sources, cache_dir or config.cache_dir,
                                         loaded, options, settings)
-    findings = dedupe([f for s in scripts for f in per_script[s.source.path]])
+    checked = {os.path.normpath(s.source.path) for s in scripts} | used
+    about_files = unused.notices(files, [s for s, _, _ in analysed], checked, loader,
+                                 config.partials)
+    about_files += [Notice("unreadable", "error", "unreadable", path, 1, {"detail": reason})
+                    for path, reason in unreadable]
+    for notice in about_files:
+        if notice.path not in sources and (src := loader.source(notice.path)) is not None:
+            sources[notice.path] = src
+    findings = dedupe([f for s in scripts for f in per_script[s.source.path]] +
+                      [in_own_language(n, sources.get(n.path)) for n in about_files])
     known = 0
     baseline_file = baseline_file or config.baseline
     if baseline_file:

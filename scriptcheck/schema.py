@@ -38,6 +38,7 @@ FRAME = {"oneOf": [
                     "within": {"type": "integer"}},
      "required": ["parts"], "additionalProperties": False},
 ]}
+TOKEN_PATTERN = "a spaCy Matcher token pattern"  # checked by building a Matcher
 
 MATCHER = {
     "type": "object",
@@ -47,7 +48,8 @@ MATCHER = {
         "frame": FRAME,
         "exact": PHRASES,
         "regex": PHRASES,
-        "tokens": {"type": "array", "items": {"type": "array", "items": {"type": "object"}},
+        "tokens": {"type": "array", "items": {"type": "array", "items": {"type": "object"},
+                                              "$comment": TOKEN_PATTERN},
                    "minItems": 1},
         "slots": PHRASES,
         "near": {
@@ -265,6 +267,9 @@ def validate(value, schema: dict, where: str, line: int) -> list[tuple[int, str]
         for key in schema.get("required", []):
             if key not in value:
                 problems.append((line, f"{where}: missing required field '{key}'"))
+    if schema.get("$comment") == TOKEN_PATTERN and isinstance(value, list) and not problems \
+            and all(isinstance(t, dict) for t in value):
+        problems += token_pattern_problems(value, where, line)
     if isinstance(value, list):
         item_lines = getattr(value, "item_lines", [])
         if "minItems" in schema and len(value) < schema["minItems"]:
@@ -274,6 +279,23 @@ def validate(value, schema: dict, where: str, line: int) -> list[tuple[int, str]
                 item_line = item_lines[i] if i < len(item_lines) else line
                 problems += validate(item, schema["items"], f"{where}[{i}]", item_line)
     return problems
+
+
+def token_pattern_problems(pattern: list, where: str, line: int) -> list[tuple[int, str]]:
+    """spaCy's own check of a token pattern (a typo would otherwise crash the first run that
+    compiles it), on a blank vocabulary: no pipeline is loaded."""
+    from spacy.errors import MatchPatternError
+    from spacy.matcher import Matcher
+    from spacy.vocab import Vocab
+
+    try:
+        Matcher(Vocab(), validate=True).add("pattern", [[dict(t) for t in pattern]])
+    except (MatchPatternError, ValueError, TypeError, KeyError) as exc:
+        detail = next((ln.strip("- ").strip() for ln in str(exc).splitlines()
+                       if ln.strip().startswith("- [")), str(exc).strip().splitlines()[0])
+        detail = detail.replace("[pattern -> ", "[token ")
+        return [(line, f"{where}: not a valid spaCy token pattern: {detail}")]
+    return []
 
 
 def _closest(key: str, options) -> str | None:

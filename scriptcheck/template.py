@@ -9,14 +9,18 @@ located in the file where it is written.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 
 from jinja2 import Environment, nodes
 from jinja2.exceptions import TemplateSyntaxError
 
-from . import frontmatter
+from . import encoding as encoding_mod, frontmatter
+from .limits import DEPTH_CEILING, Limits, nesting
+from .notices import Notice, describe
 from .model import Branch, Choice, Loop, Node, Seq, Slot, SourceFile, Span, Text
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl")
@@ -26,11 +30,14 @@ _NEWLINES = re.compile(r"\r\n|\r")
 class TemplateProblem(Exception):
     """A template that cannot be analysed: reported as a `template-error` finding."""
 
-    def __init__(self, message: str, path: str, line: int = 1):
+    def __init__(self, message: str, path: str, line: int = 1, key: str = "template-error",
+                 values: dict | None = None):
         super().__init__(message)
         self.message = message
         self.path = path
         self.line = line
+        self.key = key              # message id (messages.py) the finding is written with
+        self.values = values        # its values; None: {"detail": message}
 
 
 @dataclass(eq=False)
@@ -54,6 +61,8 @@ class Script:
     tree: Seq
     uses: set[str] = field(default_factory=set)        # paths of partials it pulls in
     problems: list[TemplateProblem] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)   # findings about the file itself
+    called: set[str] = field(default_factory=set)      # "path:macro" of every macro it calls
 
 
 def make_environment(trim_blocks: bool = False, lstrip_blocks: bool = False) -> Environment:
@@ -62,16 +71,44 @@ def make_environment(trim_blocks: bool = False, lstrip_blocks: bool = False) -> 
                        keep_trailing_newline=True, autoescape=False)
 
 
-def read_source(path: str) -> SourceFile:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return SourceFile(path, _NEWLINES.sub("\n", fh.read()))
+def read_decoded(path: str, declared: str | None = None, limits: Limits | None = None
+                 ) -> tuple[SourceFile, encoding_mod.Decoded]:
+    """A template's text (newlines normalised) and how its bytes were read, or
+    TemplateProblem when it is too large or cannot be decoded."""
+    limits = limits or Limits()
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+        raise TemplateProblem("not a regular file", path, 1, "encoding-error",
+                              {"detail": "not a regular file (a pipe, socket or device)"})
+    size = info.st_size
+    if size > limits.max_file_size:
+        raise TemplateProblem(f"file is {size} bytes, over max-file-size", path, 1,
+                              "limit-size", {"size": size, "limit": limits.max_file_size})
+    with open(path, "rb") as fh:
+        data = fh.read(limits.max_file_size + 1)
+    try:
+        decoded = encoding_mod.decode(data, declared)
+    except encoding_mod.EncodingProblem as exc:
+        raise TemplateProblem(f"cannot read template: {exc.message}", path, exc.line,
+                              "encoding-error", {"detail": exc.message}) from None
+    return SourceFile(path, _NEWLINES.sub("\n", decoded.text)), decoded
 
 
-def lex_and_parse(env: Environment, source: SourceFile) -> Parsed:
+def read_source(path: str, declared: str | None = None) -> SourceFile:
+    return read_decoded(path, declared)[0]
+
+
+def lex_and_parse(env: Environment, source: SourceFile, max_depth: int | None = None) -> Parsed:
     """Parse a file and map its text and expressions back to source offsets."""
     text = source.text
+    limit = min(max_depth or Limits.max_depth, DEPTH_CEILING)
     try:
         tokens = list(env.lexer.tokeniter(text, source.path))
+        depth, line = nesting(tokens, limit)
+        if line:  # before Jinja's recursive parser runs out of stack
+            raise TemplateProblem(f"nesting depth {depth} is over max-depth {limit}",
+                                  source.path, line, "limit-depth",
+                                  {"depth": depth, "limit": limit})
         ast = env.parse(text, filename=source.path)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(f"template syntax error: {exc.message}", source.path,
@@ -145,9 +182,13 @@ class Loader:
     """Finds and parses templates once; names resolve against the search path, then the
     including file's own folder, as Jinja's FileSystemLoader would."""
 
-    def __init__(self, search_paths: list[str], env: Environment | None = None):
+    def __init__(self, search_paths: list[str], env: Environment | None = None,
+                 encoding: str | None = None, limits: Limits | None = None):
         self.search_paths = list(search_paths)
         self.env = env or make_environment()
+        self.encoding = encoding            # declared encoding of every template, if any
+        self.limits = limits or Limits()
+        self.decoded: dict[str, encoding_mod.Decoded] = {}
         self._cache: dict[str, Parsed | TemplateProblem] = {}
 
     def resolve(self, name: str, from_path: str) -> str | None:
@@ -163,10 +204,11 @@ class Loader:
         key = os.path.normpath(path)
         if key not in self._cache:
             try:
-                self._cache[key] = lex_and_parse(self.env, read_source(key))
+                source, self.decoded[key] = read_decoded(key, self.encoding, self.limits)
+                self._cache[key] = lex_and_parse(self.env, source, self.limits.max_depth)
             except TemplateProblem as problem:
                 self._cache[key] = problem
-            except (OSError, UnicodeDecodeError) as exc:
+            except (OSError, UnicodeDecodeError, LookupError) as exc:
                 self._cache[key] = TemplateProblem(f"cannot read template: {exc}", key, 1)
         found = self._cache[key]
         if isinstance(found, TemplateProblem):
@@ -182,7 +224,15 @@ class Loader:
 
     def load_text(self, text: str, path: str = "<example>") -> Parsed:
         """Parse template text that is not on disk (rule examples)."""
-        return lex_and_parse(self.env, SourceFile(path, _NEWLINES.sub("\n", text)))
+        return lex_and_parse(self.env, SourceFile(path, _NEWLINES.sub("\n", text)),
+                             self.limits.max_depth)
+
+    def encoding_notices(self, paths) -> list[Notice]:
+        """An `info` for each file whose encoding was a detector's guess."""
+        return [Notice("encoding-guess", "info", "encoding-guess", path, 1,
+                       {"encoding": self.decoded[path].encoding})
+                for path in sorted(paths)
+                if path in self.decoded and self.decoded[path].guessed]
 
 
 # --- building the tree ---------------------------------------------------------------
@@ -315,7 +365,9 @@ class _Builder:
         elif isinstance(node, (nodes.Import, nodes.FromImport, nodes.Macro)):
             self.bind(node, parsed, frame.scope)
         elif isinstance(node, nodes.CallBlock):
-            out.append(self.call(node.call, frame, caller=(frame, node.body)))
+            expanded = self.call(node.call, frame, caller=(frame, node.body))
+            # a macro defined elsewhere (not imported here): its caller body is still said
+            out.append(expanded if expanded is not None else self.body(node.body, frame))
         elif isinstance(node, (nodes.With, nodes.Scope, nodes.FilterBlock,
                                nodes.ScopedEvalContextModifier)):
             out.append(self.body(node.body, frame))
@@ -384,6 +436,7 @@ class _Builder:
             return None
         _, owner, macro = entry
         key = f"{owner.source.path}:{macro.name}"
+        self.script.called.add(key)
         if key in self.stack:
             return Seq()  # recursive macro: its body is already being checked
         params = [a.name for a in macro.args]
@@ -468,15 +521,29 @@ def analyze(path: str, loader: Loader) -> Script:
     """The script tree of one file. Problems are collected, never raised."""
     try:
         parsed = loader.load(path)
-    except TemplateProblem as problem:
+    except Exception as exc:  # noqa: BLE001 - TemplateProblem, or a crash: a finding either way
+        problem = exc if isinstance(exc, TemplateProblem) else TemplateProblem(
+            f"internal error: {exc!r}", os.path.normpath(path), 1, "internal-error",
+            {"detail": describe(exc)})
         source = SourceFile(os.path.normpath(path), "")
         try:
-            source = read_source(os.path.normpath(path))
-        except (OSError, UnicodeDecodeError):
+            source = read_source(os.path.normpath(path), loader.encoding)
+        except (OSError, UnicodeDecodeError, LookupError, TemplateProblem):
             pass
         meta = _front_matter_only(loader.env, source) or frontmatter.Meta()
         return Script(source, meta, Seq(), problems=[problem])
-    return build(parsed, loader)
+    try:
+        return build(parsed, loader)
+    except RecursionError:  # nesting through includes and macros, each file within limits
+        problem = TemplateProblem("the template nests too deeply to analyse", parsed.source.path,
+                                  1, "limit-depth", {"depth": "> " + str(loader.limits.max_depth),
+                                                     "limit": loader.limits.max_depth})
+    except Exception as exc:  # noqa: BLE001 - a crash is this file's finding, not the run's
+        logging.getLogger("scriptcheck").debug("internal error analysing %s", path,
+                                               exc_info=exc)
+        problem = TemplateProblem(f"internal error: {exc!r}", parsed.source.path, 1,
+                                  "internal-error", {"detail": describe(exc)})
+    return Script(parsed.source, parsed.meta or frontmatter.Meta(), Seq(), problems=[problem])
 
 
 def _front_matter_only(env: Environment, source: SourceFile) -> frontmatter.Meta | None:
@@ -497,6 +564,10 @@ def build(parsed: Parsed, loader: Loader) -> Script:
     script = Script(parsed.source, meta, Seq())
     if meta.error:
         script.problems.append(TemplateProblem(meta.error[1], parsed.source.path, meta.error[0]))
+    for key, message, values in frontmatter.check(meta.values):
+        script.notices.append(Notice("front-matter", "error", message, parsed.source.path,
+                                     meta.lines.get(key, 1), values))
     script.tree = _Builder(loader, script).template(parsed)
     script.uses.discard(parsed.source.path)
+    script.notices += loader.encoding_notices({parsed.source.path, *script.uses})
     return script

@@ -92,6 +92,22 @@ def report_of(*args):
     return code, json.loads(out)
 
 
+RULE_ARGS = [a for p in MINI_PACKS for a in ("--rules", p)]   # the mini packs, as options
+BAD_ZH = ZH_FRONT + "您好，我是示例银行信用卡中心的客服。\n明天我们就上门。\n"  # T-ZH-HOME at 8:6
+
+
+def findings_of(stdout: str) -> list[tuple]:
+    """(path, line, rule, severity) of every finding of a JSON report, sorted."""
+    return sorted((f["path"], f["line"], f["rule"], f["severity"])
+                  for f in json.loads(stdout)["findings"])
+
+
+def run_cli(*args):
+    """(exit code, standard output, standard error) of one command."""
+    result = CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
 def pytest_terminal_summary(terminalreporter):
     """The corpus figures (precision and recall per category), after every run."""
     import test_corpus  # noqa: PLC0415 - only when the corpus test ran

@@ -18,14 +18,16 @@ def test_json_output_follows_the_design_contract(tree):
     assert report["tool"]["name"] == "scriptcheck" and report["tool"]["version"]
     assert {"name": "mini-zh", "version": "1"} in report["packs"]
     assert report["files"] == [{"path": "scripts/a.zh.j2", "variants": 1, "error": None}]
-    (f,) = report["findings"]
+    f, unused = report["findings"]      # the partial no script includes is said, as info
+    assert (unused["rule"], unused["path"], unused["severity"]) == \
+        ("unused-partial", "scripts/partials/p.j2", "info")
     assert set(f) == {"rule", "category", "severity", "message", "path", "line", "column",
                       "end_line", "end_column", "excerpt", "citations", "suggestion", "variant"}
     assert (f["rule"], f["path"], f["line"], f["column"], f["end_line"], f["end_column"]) == \
         ("T-ZH-HOME", "scripts/a.zh.j2", 8, 6, 8, 8)
     assert f["citations"] == ["《商业银行信用卡业务监督管理办法》 第六十八条"]
     assert f["message"] == "以上门相威胁。"          # the script's language
-    assert report["summary"] == {"files": 1, "findings": 1, "error": 1, "warning": 0, "info": 0}
+    assert report["summary"] == {"files": 1, "findings": 2, "error": 1, "warning": 0, "info": 1}
 
 
 def test_exit_codes_follow_fail_on(tree):
@@ -169,7 +171,7 @@ def test_cache_skips_unchanged_scripts_without_loading_nlp(tree, monkeypatch):
     assert [f["path"] for f in third["findings"] if f["rule"] == "T-ZH-HOME"] == ["a.j2"]
     # without the option nothing is written
     (root / "c").mkdir()
-    report_of("c", *RULES)
+    assert invoke("check", "c", *RULES)[0] == 2      # nothing to check is not a green gate
     assert not (root / "c" / ".cache").exists() and not (root / ".scriptcheck_cache").exists()
 
 
