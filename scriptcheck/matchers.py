@@ -269,6 +269,11 @@ class Near:
         return hits
 
 
+def _whole_text(doc: Doc, tok: int) -> int:
+    """`scope: text`: the whole message is one unit (a letter, an SMS, a voicemail)."""
+    return 0
+
+
 class Frame:
     """Concepts in one clause (or sentence), in the order given or in any order, each part a
     list of phrases; optional parts widen the hit when present. The hit's context (negation,
@@ -279,7 +284,9 @@ class Frame:
                        Phrases(list(p["any"]), lang, nlp), bool(p.get("optional")))
                       for p in spec["parts"]]
         self.ordered = spec.get("order", "in-order") != "any"
-        self.unit = clause_of if spec.get("scope", "clause") == "clause" else sentence_of
+        scope = spec.get("scope", "clause")
+        self.unit = clause_of if scope == "clause" else sentence_of if scope == "sentence" \
+            else _whole_text
         self.within = spec.get("within")
 
     def _close(self, a: Hit, b: Hit) -> bool:

@@ -235,12 +235,16 @@ def _is_suggestion(toks: list[Token], i: int, data: LangData) -> bool:
     before = [t.text.lower() for t in toks[max(i - 2, 0):i]]
     if not data.words_are_characters:
         return i <= 2 and (not before or before[0] in data.suggestion_leads)
+    words = [t.text for t in toks if not t.is_space and t.text not in ("?", "？")]
     asks = data.suggestion_questions
     if asks and toks[i].text in asks.get("negators", ()) and before and \
             before[-1] in asks.get("subjects", ()):
-        words = [t.text for t in toks if not t.is_space and t.text not in ("?", "？")]
         if words and words[-1].endswith(tuple(asks.get("ends", ()))):
             return True
+    asserts = data.rhetorical_questions   # 不是…吗？ asks for agreement, it denies nothing
+    if asserts and toks[i].text in asserts.get("negators", ()) and words and \
+            words[-1].endswith(tuple(asserts.get("ends", ()))):
+        return True
     return any(word in data.suggestion_leads for word in before) or \
         any(toks[i].text.startswith(w) for w in ("何不", "不如"))
 

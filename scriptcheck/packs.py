@@ -164,6 +164,12 @@ def _lang_text(value) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()}
 
 
+def _unfold(text: str) -> str:
+    """A folded YAML paragraph joins its lines with a space; Chinese needs none."""
+    wide = "\u3000-\u9fff\uff00-\uffef"
+    return regex.sub(rf"(?<=[{wide}])\s+(?=[{wide}])", "", text.strip())
+
+
 def _as_list(value) -> list:
     if value is None:
         return []
@@ -250,7 +256,7 @@ def _rule(raw: dict, line: int, pack: Pack) -> Rule:
     examples = raw.get("examples") or {}
     return Rule(
         id=raw["id"], kind=kind, category=raw["category"], severity=raw["severity"],
-        message=_lang_text(raw["message"]), rationale=str(raw.get("rationale", "")).strip(),
+        message=_lang_text(raw["message"]), rationale=_unfold(str(raw.get("rationale", ""))),
         citations=list(raw.get("citations") or []),
         suggestion=_lang_text(raw.get("suggestion")),
         when={k: _as_list(v) for k, v in (raw.get("when") or {}).items()},

@@ -34,7 +34,7 @@ FRAME = {"oneOf": [
     {"type": "object",
      "properties": {"parts": {"type": "array", "items": PART, "minItems": 1},
                     "order": {"enum": ["in-order", "any"]},
-                    "scope": {"enum": ["clause", "sentence"]},
+                    "scope": {"enum": ["clause", "sentence", "text"]},
                     "within": {"type": "integer"}},
      "required": ["parts"], "additionalProperties": False},
 ]}

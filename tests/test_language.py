@@ -316,3 +316,19 @@ def test_a_phrase_that_starts_with_a_negator_is_not_negated_by_it(tmp_path):
         "B", "- phrases: [never get credit again]", category="false-legal-consequence"), "en")
     assert findings(en, "You will never get credit again.", "en")
     assert not findings(en, '(If the customer says: "I will never get credit again?")', "en")
+
+
+def test_questions_that_assert_and_whole_text_frames(tmp_path):
+    from scriptcheck import nlp
+
+    doc = nlp.parse(["您儿子明年不是要考事业编吗？"], "zh")[0]
+    assert not any(t._.negated for t in doc)
+    path = write_pack(tmp_path, "p", """\
+        terms:
+          RELAY: [请代为转达, 请转告]
+          DEBT: [欠款, 逾期]
+        rules:
+        """ + rule("T", "- frame: {parts: [RELAY, DEBT], order: any, scope: text}",
+                   category="third-party-disclosure"))
+    assert findings(path, "如您不是本人，请代为转达。\n他的欠款已逾期三个月。")
+    assert not findings(path, "如您不是本人，请代为转达。\n请他回电。")

@@ -44,6 +44,7 @@ class Language:
     passive_auxiliaries: frozenset[str] = field(default_factory=frozenset)
     words: tuple[str, ...] = ()    # the segmenter's extra dictionary (zh-words.txt)
     suggestion_questions: dict = field(default_factory=dict)   # 你不会…吗？
+    rhetorical_questions: dict = field(default_factory=dict)   # 不是…吗？
     condition_verbs: tuple[str, ...] = ()   # a negator right before one is a condition
     condition_objects: frozenset[str] = frozenset()   # what the condition's verb may take
     tokenizer: dict | None = None  # the blank pipeline's tokenizer settings
@@ -82,6 +83,7 @@ def get(code: str | None) -> Language:
         rhetorical_leads=tuple(s.lower() for s in data["rhetorical_leads"]),
         passive_auxiliaries=frozenset(data.get("passive_auxiliaries") or ()), words=words,
         suggestion_questions=dict(data.get("suggestion_questions") or {}),
+        rhetorical_questions=dict(data.get("rhetorical_questions") or {}),
         condition_verbs=tuple(data.get("condition_verbs") or ()),
         condition_objects=frozenset(data.get("condition_objects") or ()),
         tokenizer=data.get("tokenizer"), lemmatizer=data.get("lemmatizer"))
