@@ -129,17 +129,19 @@ class Phrases:
 
     def find(self, doc: Doc) -> list[Hit]:
         cache = doc.user_data.setdefault("phrase_hits", {})
+        text = lower_of(doc) if self.chars else ""
         hits: list[Hit] = []
         for key in (self.needles if self.chars else self.words):
             found = cache.get(key)
             if found is None:
-                found = cache[key] = _chars(doc, key) if self.chars else _words(doc, key)
+                found = cache[key] = _chars(doc, text, key) if self.chars else _words(doc, key)
             hits += found
         return hits
 
 
-def _chars(doc: Doc, needle: str) -> list[Hit]:
-    text = lower_of(doc)
+def _chars(doc: Doc, text: str, needle: str) -> list[Hit]:
+    if needle not in text:
+        return []
     hits = []
     at = text.find(needle)
     while at >= 0:

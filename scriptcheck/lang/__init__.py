@@ -155,7 +155,12 @@ def normalise(text: str, lang: Language) -> tuple[str, list[int] | None]:
 
 def normalise_phrase(phrase: str, lang: Language) -> str:
     """A pack's phrase, read the way the text is read."""
-    return normalise(phrase, lang)[0]
+    return _normal_phrase(phrase, lang.code)
+
+
+@functools.lru_cache(maxsize=None)
+def _normal_phrase(phrase: str, code: str) -> str:
+    return normalise(phrase, get(code))[0]
 
 
 def normalise_pattern(pattern: str, lang: Language) -> str:
