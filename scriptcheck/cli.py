@@ -9,12 +9,16 @@ import json
 import os
 import sys
 import tempfile
+import time
 
 import click
 
-from . import __version__, baseline, config as config_mod, fixes, packs, runner, schema, selftest
+from . import __version__, baseline, changed as changed_mod, config as config_mod, fixes, packs
+from . import parallel, rulesdoc, runner, schema, selftest
 from .engine import Options, failing
+from .progress import Progress
 from .report import FORMATS
+from .report.run import RunInfo
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -87,9 +91,31 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Ignore a configured cache-dir.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
               help="A JSON report of an earlier run: its findings are not reported again.")
+@click.option("--jobs", "-j", type=click.IntRange(1),
+              help="Worker processes. [default: the CPU count, or `jobs` in the configuration]")
+@click.option("--diff-base", metavar="REF",
+              help="Check only the scripts that changed since the git REF, or that include, "
+                   "extend or import a template that did.")
+@click.option("--changed", "changed_files", is_flag=True,
+              help="PATHS are changed files (as pre-commit passes them): check the scripts "
+                   "under the current folder that they affect.")
+@click.option("--output-format", "outputs", multiple=True, metavar="FMT=FILE",
+              help="Also write the report as FMT to FILE (repeatable); the console keeps "
+                   "--format.")
+@click.option("--statistics", is_flag=True,
+              help="Count findings per rule and category instead of listing them.")
+@click.option("--quiet", "-q", is_flag=True, help="Findings only: no summary, no progress.")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when findings are at or above --fail-on.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print what --fix would change as a diff, and write nothing.")
+@click.option("--show-fixes", is_flag=True, help="With --fix: list every fix applied.")
 def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, template_path,
-          select, ignore, config_path, fix, cache_dir, no_cache, baseline_file) -> None:
+          select, ignore, config_path, fix, cache_dir, no_cache, baseline_file, jobs, diff_base,
+          changed_files, outputs, statistics, quiet, exit_zero, show_diff, show_fixes) -> None:
     """Check call scripts under PATHS (files or folders; default: the current folder)."""
+    start = time.perf_counter()
+    extra = _outputs(outputs)
     config = _load_config(config_path)
     context = None
     context_file = context_file or config.context
@@ -106,34 +132,95 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
                       models=config.models, select=[*config.select, *select],
                       ignore=[*config.ignore, *ignore], severity=config.severity,
                       defaults=config.defaults)
+    changed = _changed(diff_base, paths if changed_files else ())
+    if changed_files:
+        paths = ()
     for path in paths:
         if not os.path.exists(path):
             _fail(f"{path}: no such file or folder")
+    progress = None if quiet else Progress()
     try:
         config.cache_dir = None if no_cache else (cache_dir or config.cache_dir)
         config.baseline = baseline_file or config.baseline
-        result = runner.run(list(paths) or ["."], config, options, list(rule_specs) or None)
+        result = runner.run(list(paths) or ["."], config, options, list(rule_specs) or None,
+                            jobs=jobs or config.jobs or parallel.default_jobs(),
+                            changed=changed, progress=progress)
     except (packs.PackError, baseline.BaselineError) as exc:
         _fail(str(exc))
-    if fix:
-        for path, text in fixes.apply(result.findings, result.sources).items():
-            write_atomic(path, text)
-            click.echo(f"fixed {path}", err=True)
-    rendered = FORMATS[fmt](result.report, result.findings, result.sources)
+    finally:
+        if progress:
+            progress.close()
+    if fix or show_diff:
+        if _fix(result, show_diff, show_fixes) and show_diff:
+            sys.exit(EXIT_FINDINGS)
+        if show_diff:
+            sys.exit(EXIT_OK)
+    fail_on = fail_on or config.fail_on
+    code = EXIT_FINDINGS if failing(result.findings, fail_on) and not exit_zero else EXIT_OK
+    run = RunInfo(result.rules, result.by_script, result.seconds, time.perf_counter() - start,
+                  result.cached, fail_on, code, statistics=statistics, quiet=quiet,
+                  root=(changed_mod.toplevel() or ".") if "sarif" in {fmt, *extra} else ".")
+    for name, target in extra.items():
+        write_atomic(target, FORMATS[name](result.report, result.findings, result.sources, run))
+    rendered = FORMATS[fmt](result.report, result.findings, result.sources, run)
     if output:
         write_atomic(output, rendered)
     else:
         click.echo(rendered, nl=False)
-    sys.exit(EXIT_FINDINGS if failing(result.findings, fail_on or config.fail_on) else EXIT_OK)
+    sys.exit(code)
+
+
+def _outputs(specs: tuple[str, ...]) -> dict[str, str]:
+    """`--output-format FMT=FILE` options -> {FMT: FILE} (checked before any work is done)."""
+    found = {}
+    for spec in specs:
+        name, sep, target = spec.partition("=")
+        if not sep or not target or name not in FORMATS:
+            _fail(f"--output-format takes FMT=FILE with FMT one of {', '.join(sorted(FORMATS))}"
+                  f", not {spec!r}")
+        found[name] = target
+    return found
+
+
+def _changed(diff_base: str | None, files: tuple[str, ...]) -> list[str] | None:
+    """The changed files of changed-files mode, or None when every script is to be checked."""
+    if diff_base is None and not files:
+        return None
+    found = list(files)
+    if diff_base is not None:
+        try:
+            found += changed_mod.since(diff_base)
+        except changed_mod.ChangedError as exc:
+            _fail(f"--diff-base {diff_base}: {exc}")
+    return found
+
+
+def _fix(result: runner.Result, show_diff: bool, show_fixes: bool) -> bool:
+    """Apply (or, with --diff, print) the safe fixes; whether there were any."""
+    changes = fixes.apply(result.findings, result.sources)
+    for path, text in changes.items():
+        if show_diff:
+            click.echo(fixes.diff(path, text), nl=False)
+        else:
+            write_atomic(path, text)
+            click.echo(f"fixed {path}", err=True)
+    if show_fixes and not show_diff:
+        for line in fixes.described(result.findings, result.sources):
+            click.echo(f"fixed {line}", err=True)
+    return bool(changes)
 
 
 @main.command()
 @click.option("--pack", "pack_specs", multiple=True, help="Only these packs.")
 @click.option("--category", multiple=True, help="Only these categories.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              help="markdown: the rule reference (docs/rules.md), one section per rule.")
 def rules(pack_specs, category, fmt) -> None:
     """List rules: id, severity, category, citation."""
     loaded = _load_packs(list(pack_specs) or runner.default_packs())
+    if fmt == "markdown":
+        click.echo(rulesdoc.markdown(loaded), nl=False)
+        return
     rows = [(r, p) for p in loaded for r in p.rules if not category or r.category in category]
     if fmt == "json":
         click.echo(json.dumps([{"id": r.id, "pack": p.name, "kind": r.kind,

@@ -34,12 +34,13 @@ class Config:
     lstrip_blocks: bool = False
     cache_dir: str | None = None
     baseline: str | None = None
+    jobs: int | None = None            # worker processes (default: the CPU count)
 
 
 _KEYS = {"rules": list, "fail-on": str, "max-variants": int, "template-paths": list,
          "exclude": list, "partials": list, "select": list, "ignore": list, "severity": dict,
          "models": dict, "defaults": list, "context": str, "trim-blocks": bool,
-         "lstrip-blocks": bool, "cache-dir": str, "baseline": str}
+         "lstrip-blocks": bool, "cache-dir": str, "baseline": str, "jobs": int}
 
 
 def find(start: str = ".") -> Path | None:
@@ -83,6 +84,8 @@ def load(path: str | Path | None) -> Config:
                      for d in value]
         if key in ("template-paths",):
             value = [os.path.relpath(base / v) if not os.path.isabs(v) else v for v in value]
+        if key == "jobs" and value < 1:
+            raise ConfigError(f"{path}:1: jobs must be 1 or more")
         if key == "fail-on" and value not in ("error", "warning", "info"):
             raise ConfigError(f"{path}:1: fail-on must be error, warning or info")
         setattr(config, attr, value)

@@ -23,3 +23,25 @@ def apply(findings: list[Finding], sources: dict[str, SourceFile]) -> dict[str, 
             crlf = "\r\n" in fh.read()
         changed[path] = text.replace("\n", "\r\n") if crlf else text
     return changed
+
+
+def diff(path: str, new_text: str) -> str:
+    """What `--fix` would change in a file, as a unified diff (for `--diff`)."""
+    import difflib
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        old_text = fh.read()
+    return "".join(difflib.unified_diff(old_text.splitlines(keepends=True),
+                                        new_text.splitlines(keepends=True),
+                                        fromfile=f"a/{path}", tofile=f"b/{path}"))
+
+
+def described(findings: list[Finding], sources: dict[str, SourceFile]) -> list[str]:
+    """One line per fix, for `--show-fixes`: where, which rule, the words before and after."""
+    out = []
+    for f in findings:
+        if f.fix and f.path in sources:
+            start, end, replacement = f.fix
+            out.append(f"{f.path}:{f.line}:{f.column}: {f.rule}: "
+                       f"{sources[f.path].text[start:end]!r} -> {replacement!r}")
+    return out

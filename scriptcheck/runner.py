@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from . import __version__, baseline, discover, packs
+from . import __version__, baseline, changed as changed_mod, discover, packs, parallel
 from .config import Config
 from .cache import Cache
-from .engine import Engine, Options, dedupe
+from .engine import Engine, Options, dedupe, effective_meta, identity
 from .model import Finding
 from .template import Loader, Script, analyze, make_environment
 
@@ -18,6 +18,10 @@ class Result:
     report: dict
     findings: list[Finding]
     sources: dict = field(default_factory=dict)   # path -> SourceFile, for reporters and --fix
+    by_script: dict[str, list[Finding]] = field(default_factory=dict)  # reported, per script
+    seconds: dict[str, float] = field(default_factory=dict)   # checking time per script
+    rules: list = field(default_factory=list)     # every enabled rule of the loaded packs
+    cached: int = 0                               # scripts answered by the cache
 
 
 def default_packs() -> list[str]:
@@ -25,37 +29,45 @@ def default_packs() -> list[str]:
 
 
 def _check(scripts: list[Script], engine: Engine, sources: dict, cache_dir: str | None,
-           loaded: list, options: Options, settings: tuple = ()) -> tuple[dict[str, list[Finding]], dict[str, int]]:
-    """Findings and variant counts per script, from the cache where nothing changed."""
-    cache = Cache(cache_dir, loaded, options, settings) if cache_dir else None
-    found: dict[str, list[Finding]] = {}
-    counts: dict[str, int] = {}
+           loaded: list, options: Options, settings: tuple = (), job: parallel.Job | None = None,
+           jobs: int = 1, progress=None, config_path: str | None = None) -> parallel.Checked:
+    """Findings, variant counts and times per script, from the cache where nothing changed."""
+    cache = Cache(cache_dir, loaded, options, settings, config_path) if cache_dir else None
+    checked = parallel.Checked()
     keys = {}
     todo = []
     texts = {p: s.text for p, s in sources.items()}
     for script in scripts:
         path = script.source.path
         if cache is not None:
-            keys[path] = cache.key(script, texts)
-            hit = cache.get(keys[path])
+            keys[path] = cache.key(script, texts, effective_meta(script, options))
+            hit = cache.get(keys[path], cache.files(script))
             if hit is not None:
-                found[path], counts[path] = hit
+                (checked.findings[path], checked.variants[path]), checked.seconds[path] = hit, 0.0
                 continue
         todo.append(script)
+    checked.hits = len(scripts) - len(todo)
+    tick = (lambda count: progress(count, len(scripts))) if progress else None
+    if tick:
+        tick(checked.hits)
     if todo:  # only now are the NLP pipelines needed
-        found.update(engine.check(todo))
-        counts.update(engine.variant_count)
+        checked.add(parallel.check(todo, engine, job, jobs, tick))
         if cache is not None:
             for script in todo:
                 path = script.source.path
-                cache.put(keys[path], found[path], counts.get(path, 0))
-    return found, counts
+                cache.put(keys[path], cache.files(script), checked.findings[path],
+                          checked.variants.get(path, 0))
+    return checked
 
 
 def run(paths: list[str], config: Config, options: Options,
         pack_specs: list[str] | None = None, cache_dir: str | None = None,
-        baseline_file: str | None = None) -> Result:
-    loaded = packs.load_all(pack_specs or config.rules or default_packs())
+        baseline_file: str | None = None, jobs: int = 1, changed: list[str] | None = None,
+        progress=None) -> Result:
+    """`changed`: check only the scripts these files affect (changed-files mode).
+    `progress`: called with (scripts just done, scripts in the run) as they are done."""
+    specs = pack_specs or config.rules or default_packs()
+    loaded = packs.load_all(specs)
     files = discover.find_files(paths, config.exclude)
     roots = [*config.template_paths]
     for _, root, _ in files:
@@ -70,12 +82,16 @@ def run(paths: list[str], config: Config, options: Options,
     # a file that another checked file includes, extends or imports is checked through it
     scripts = [s for s, _, explicit in analysed
                if explicit or os.path.normpath(s.source.path) not in used]
+    if changed is not None:
+        scripts = changed_mod.affected(scripts, changed, [p.path for p in loaded] + [config.path])
     engine = Engine(loaded, options, loader)
     sources = {s.source.path: s.source for s in scripts}
     sources.update((p, src) for p in used if (src := loader.source(p)) is not None)
-    settings = (config.trim_blocks, config.lstrip_blocks, tuple(roots))
-    per_script, variant_counts = _check(scripts, engine, sources, cache_dir or config.cache_dir,
-                                        loaded, options, settings)
+    settings = (config.trim_blocks, config.lstrip_blocks)
+    job = parallel.Job(specs, options, roots, config.trim_blocks, config.lstrip_blocks, loaded)
+    checked = _check(scripts, engine, sources, cache_dir or config.cache_dir, loaded, options,
+                     settings, job, jobs, progress, config.path)
+    per_script, variant_counts = checked.findings, checked.variants
     findings = dedupe([f for s in scripts for f in per_script[s.source.path]])
     known = 0
     baseline_file = baseline_file or config.baseline
@@ -93,4 +109,8 @@ def run(paths: list[str], config: Config, options: Options,
                     **{sev: sum(1 for f in findings if f.severity == sev)
                        for sev in ("error", "warning", "info")}},
     }
-    return Result(report, findings, sources)
+    kept = {identity(f) for f in findings}
+    by_script = {s.source.path: [f for f in per_script[s.source.path] if identity(f) in kept]
+                 for s in scripts}
+    enabled = [r for p in loaded for r in p.rules if engine._selected(r)]
+    return Result(report, findings, sources, by_script, checked.seconds, enabled, checked.hits)
