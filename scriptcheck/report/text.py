@@ -21,14 +21,14 @@ def _caret(line: str, column: int, end_column: int, end_line_same: bool) -> str:
 
 
 def summary(report: dict, run: RunInfo | None = None) -> str:
-    """`21 file(s) checked in 0.84 s: 52 error(s), 22 warning(s), 6 info`."""
+    """`21 file(s) checked: 52 error(s), 22 warning(s), 6 info (0.84 s, 19 from the cache)`."""
     s = report["summary"]
     timing = ""
     if run is not None and run.elapsed is not None:
         cached = f", {run.cached} from the cache" if run.cached else ""
-        timing = f" in {run.elapsed:.2f} s{cached}"
-    return (f"{s['files']} file(s) checked{timing}: {s['error']} error(s), "
-            f"{s['warning']} warning(s), {s['info']} info")
+        timing = f" ({run.elapsed:.2f} s{cached})"
+    return (f"{s['files']} file(s) checked: {s['error']} error(s), {s['warning']} warning(s), "
+            f"{s['info']} info{timing}")
 
 
 def statistics(findings: list[Finding]) -> list[str]:
