@@ -46,6 +46,7 @@ def _load_packs(specs: list[str]) -> list[packs.Pack]:
 def write_atomic(path: str, text: str) -> None:
     """Write a file so that a reader never sees half of it, and a failure loses nothing."""
     folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".scriptcheck-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
