@@ -32,7 +32,6 @@ class Job:
     roots: list[str]
     trim_blocks: bool = False
     lstrip_blocks: bool = False
-    packs: list | None = None   # the loaded packs, handed over as they are where workers fork
 
 
 @dataclass
@@ -76,15 +75,21 @@ def check_chunk(engine: Engine, scripts: list[Script]) -> Checked:
 
 def check(scripts: list[Script], engine: Engine, job: Job, jobs: int,
           progress: Callable[[int], None] | None = None) -> Checked:
-    """Findings, variant counts and times of `scripts`, with up to `jobs` worker processes."""
+    """Findings, variant counts and times of `scripts`, with up to `jobs` worker processes.
+
+    This process checks the first chunk itself, which builds the pipelines and compiles the
+    rules once: forked workers inherit them warm instead of each building its own.
+    """
     workers = workers_for(len(scripts), jobs)
+    parts = chunks(scripts, workers)
     result = Checked()
-    if workers > 1:
-        try:
-            return _in_workers(scripts, job, workers, progress)
-        except (BrokenProcessPool, OSError):
-            pass  # no worker processes here (or one died): check in this process instead
-    for chunk in chunks(scripts, 1):
+    for i, chunk in enumerate(parts):
+        if workers > 1 and i == 1:
+            try:
+                result.add(_in_workers(parts[1:], engine, job, workers, progress))
+                return result
+            except (BrokenProcessPool, OSError):
+                pass  # no worker processes here (or one died): go on in this process
         result.add(check_chunk(engine, chunk))
         if progress:
             progress(len(chunk))
@@ -96,33 +101,41 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _in_workers(scripts: list[Script], job: Job, workers: int,
+def _in_workers(parts: list[list[Script]], engine: Engine, job: Job, workers: int,
                 progress: Callable[[int], None] | None) -> Checked:
+    global _ENGINE, _PARTS
     context = _context()
-    if context.get_start_method() != "fork":
-        job = Job(**{**vars(job), "packs": None})   # spawned workers load the packs themselves
+    if context.get_start_method() == "fork":   # inherited as they are, pipelines and all
+        _ENGINE, _PARTS, start, args = engine, parts, None, ()
+        tasks: list = list(range(len(parts)))
+    else:                                       # a spawned worker loads and analyses anew
+        start, args = _start, (job,)
+        tasks = [[s.source.path for s in chunk] for chunk in parts]
     result = Checked()
-    paths = [s.source.path for s in scripts]
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
-                             initargs=(job,)) as pool:
-        for part in pool.map(_work, chunks(paths, workers)):
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=start,
+                             initargs=args) as pool:
+        for part in pool.map(_work, tasks):
             result.add(part)
             if progress:
                 progress(len(part.findings))
     return result
 
 
-_ENGINE: Engine | None = None   # one per worker process, built by _start
+_ENGINE: Engine | None = None            # the engine a worker process checks with
+_PARTS: list[list[Script]] = []          # the chunks, where workers fork
 
 
 def _start(job: Job) -> None:
     global _ENGINE
     from . import packs
 
-    loaded = job.packs if job.packs is not None else packs.load_all(job.pack_specs)
+    loaded = packs.load_all(job.pack_specs)
     loader = Loader(job.roots, make_environment(job.trim_blocks, job.lstrip_blocks))
     _ENGINE = Engine(loaded, job.options, loader)
 
 
-def _work(paths: list[str]) -> Checked:
-    return check_chunk(_ENGINE, [analyze(path, _ENGINE.loader) for path in paths])
+def _work(task: int | list[str]) -> Checked:
+    """A chunk by its number (forked workers) or by its scripts' paths (spawned ones)."""
+    if isinstance(task, int):
+        return check_chunk(_ENGINE, _PARTS[task])
+    return check_chunk(_ENGINE, [analyze(path, _ENGINE.loader) for path in task])

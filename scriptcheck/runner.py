@@ -88,7 +88,7 @@ def run(paths: list[str], config: Config, options: Options,
     sources = {s.source.path: s.source for s in scripts}
     sources.update((p, src) for p in used if (src := loader.source(p)) is not None)
     settings = (config.trim_blocks, config.lstrip_blocks)
-    job = parallel.Job(specs, options, roots, config.trim_blocks, config.lstrip_blocks, loaded)
+    job = parallel.Job(specs, options, roots, config.trim_blocks, config.lstrip_blocks)
     checked = _check(scripts, engine, sources, cache_dir or config.cache_dir, loaded, options,
                      settings, job, jobs, progress, config.path)
     per_script, variant_counts = checked.findings, checked.variants
