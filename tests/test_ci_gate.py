@@ -48,7 +48,7 @@ def test_jobs_2_prints_exactly_what_jobs_1_prints(tree, monkeypatch):
     used = []
     real = parallel._in_workers
     monkeypatch.setattr(parallel, "_in_workers",
-                        lambda *args: used.append(args[2]) or real(*args))
+                        lambda *args: used.append(args[3]) or real(*args))
     one = invoke("check", ".", "--format", "json", "--jobs", "1", *RULES)
     two = invoke("check", ".", "--format", "json", "--jobs", "2", *RULES)
     assert used == [2]                                  # two worker processes did the work
