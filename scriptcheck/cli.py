@@ -119,7 +119,7 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
     extra = _outputs(outputs)
     config = _load_config(config_path)
     context = None
-    context_file = context_file or config.context
+    context_file = config.context = context_file or config.context
     if context_file:
         import yaml
 

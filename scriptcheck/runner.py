@@ -83,7 +83,8 @@ def run(paths: list[str], config: Config, options: Options,
     scripts = [s for s, _, explicit in analysed
                if explicit or os.path.normpath(s.source.path) not in used]
     if changed is not None:
-        scripts = changed_mod.affected(scripts, changed, [p.path for p in loaded] + [config.path])
+        scripts = changed_mod.affected(scripts, changed,
+                                       [p.path for p in loaded] + [config.path, config.context])
     engine = Engine(loaded, options, loader)
     sources = {s.source.path: s.source for s in scripts}
     sources.update((p, src) for p in used if (src := loader.source(p)) is not None)
