@@ -8,13 +8,15 @@ file it uses, each named by its path relative to the script (so `scripts`, `./sc
 absolute path share entries, and so do `check scripts/cn` and `check scripts`). Findings are
 stored with their file as an index into that list and get the current spelling back on read.
 
-Entries are JSON files written atomically (a temporary file renamed over the entry), so two
+Entries are files of two JSON lines, a head (the key and the digest of the body) and the
+body (the findings), written atomically (a temporary file renamed over the entry), so two
 runs writing at once leave one whole entry. An entry is checked on read: a damaged, emptied,
 truncated or hand-edited one (its digest no longer matches) is a miss, never a crash and
 never a silent loss of findings.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -25,7 +27,7 @@ from pathlib import Path
 from . import __version__
 from .model import Finding
 
-FORMAT = 2
+FORMAT = 3
 _TEXT = {"rule", "category", "severity", "message", "excerpt"}
 _INT = {"line", "column", "end_line", "end_column"}
 _OPTIONAL = {"suggestion", "variant"}
@@ -48,6 +50,7 @@ def _read(path: str | None) -> bytes:
         return b""
 
 
+@functools.lru_cache(maxsize=None)
 def _real(path: str) -> str:
     return os.path.realpath(path)
 
@@ -91,10 +94,10 @@ class Cache:
     def get(self, key: str, files: list[str]) -> tuple[list[Finding], int] | None:
         """The findings and variant count stored under `key`, or None for a miss."""
         try:
-            data = json.loads(self._entry(key).read_text(encoding="utf-8"))
-            body = data["body"]
-            if data["key"] != key or data["digest"] != _digest(json.dumps(body, sort_keys=True)):
+            head, text = self._entry(key).read_text(encoding="utf-8").split("\n", 1)
+            if json.loads(head) != {"key": key, "digest": _digest(text)}:
                 return None
+            body = json.loads(text)
             findings = [_finding(item, files) for item in body["findings"]]
             variants = body["variants"]
             if type(variants) is not int or variants < 0:
@@ -112,9 +115,8 @@ class Cache:
                 return  # a finding outside the files the key covers: not safe to reuse
             items.append({**f.to_json(), "path": index[f.path],
                           "fix": list(f.fix) if f.fix else None})
-        body = {"variants": variants, "findings": items}
-        text = json.dumps({"key": key, "digest": _digest(json.dumps(body, sort_keys=True)),
-                           "body": body}, ensure_ascii=False)
+        body = json.dumps({"variants": variants, "findings": items}, ensure_ascii=False)
+        text = json.dumps({"key": key, "digest": _digest(body)}) + "\n" + body
         entry = self._entry(key)
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)

@@ -164,24 +164,33 @@ def entries(root: Path) -> list[Path]:
     return sorted((root / ".cache").rglob("*.json"))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "empty", "emptied", "type", "path", "truncated"])
+@pytest.mark.parametrize("damage", ["garbage", "empty", "emptied", "truncated", "type", "path",
+                                    "fields", "key"])
 def test_a_damaged_entry_is_a_miss_never_a_crash_or_a_loss(tree, damage):
     root = tree({"a.j2": ZH_BAD})
     _, first = report_of("a.j2", "--cache-dir", ".cache", *RULES)
     (entry,) = entries(root)
-    data = json.loads(entry.read_text(encoding="utf-8"))
-    text = {
+    whole = entry.read_text(encoding="utf-8")
+    head, body = whole.split("\n", 1)
+
+    def signed(text: str) -> str:     # a well-formed entry whose body is wrong in kind
+        return json.dumps({**json.loads(head), "digest": cache_mod._digest(text)}) + "\n" + text
+
+    damaged = {
         "garbage": "\x00not json",
         "empty": "",
-        "emptied": json.dumps({**data, "body": {**data["body"], "findings": []}}),
-        "type": json.dumps(data).replace('"line": 8', '"line": "8"'),
-        "path": json.dumps(data).replace('"path": 0', '"path": 7'),
-        "truncated": json.dumps(data)[:-20],
+        "emptied": head + "\n" + body.replace(body[body.index("["):], "[]}"),
+        "truncated": whole[:-20],
+        "type": signed(body.replace('"line": 8', '"line": "8"')),
+        "path": signed(body.replace('"path": 0', '"path": 7')),
+        "fields": signed(body.replace('"excerpt"', '"extra"')),
+        "key": head.replace(json.loads(head)["key"], "0" * 64) + "\n" + body,
     }[damage]
-    entry.write_text(text, encoding="utf-8")
+    assert damaged != whole
+    entry.write_text(damaged, encoding="utf-8")
     code, again = report_of("a.j2", "--cache-dir", ".cache", *RULES)
     assert code == 1 and again == first
-    assert json.loads(entry.read_text(encoding="utf-8")) == data    # rewritten whole
+    assert entry.read_text(encoding="utf-8") == whole              # rewritten whole
 
 
 def test_the_key_follows_versions_packs_and_config(tree, monkeypatch):
