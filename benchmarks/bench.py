@@ -28,8 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scriptcheck import discover, nlp, packs, runner  # noqa: E402
-from scriptcheck.config import Config  # noqa: E402
+from scriptcheck import discover, nlp, packs  # noqa: E402
 from scriptcheck.engine import Engine, Options  # noqa: E402
 from scriptcheck.template import Loader, analyze  # noqa: E402
 
@@ -37,13 +36,16 @@ SAMPLE = ROOT / "scripts"
 
 
 def generate(folder: Path, count: int) -> int:
-    """At least `count` scripts: copies of scripts/ with a numbered sentence in each script."""
+    """`count` scripts: copies of scripts/ with a numbered sentence in each script."""
     made = copy = 0
     while made < count:
         target = folder / f"copy{copy:04d}"
         shutil.copytree(SAMPLE, target)
         for path, root, _ in discover.find_files([str(target)]):
-            if discover.is_partial_by_name(path, root) or made >= count:
+            if discover.is_partial_by_name(path, root):
+                continue
+            if made >= count:          # the last copy is only partly needed
+                os.remove(path)
                 continue
             text = Path(path).read_text(encoding="utf-8")
             extra = f"客户编号是第{made}号。" if ".zh." in path else f"Your reference is {made}."
@@ -53,20 +55,24 @@ def generate(folder: Path, count: int) -> int:
     return made
 
 
-def floor(folder: Path) -> tuple[float, int]:
-    """Seconds for nlp.pipe over every variant text of the scripts (pipelines built before)."""
-    result = runner.run([str(folder)], Config(), Options())
+def floor(folder: Path) -> tuple[float, int, int]:
+    """Seconds for nlp.pipe over every variant text of the scripts (pipelines built before),
+    the number of texts and the number of scripts."""
     engine = Engine(packs.load_all(packs.builtin_names()), Options(), Loader([str(folder)]))
+    analysed = [analyze(path, engine.loader) for path, root, _ in
+                discover.find_files([str(folder)]) if not discover.is_partial_by_name(path, root)]
+    used = {os.path.normpath(p) for script in analysed for p in script.uses}
     texts: dict[str, list[str]] = {}
-    for entry in result.report["files"]:
-        unit, _ = engine.prepare(analyze(entry["path"], engine.loader))
+    scripts = [s for s in analysed if os.path.normpath(s.source.path) not in used]
+    for script in scripts:
+        unit, _ = engine.prepare(script)
         texts.setdefault(unit.lang, []).extend(v.text for v in unit.variants)
     for lang in texts:
         nlp.parse(["warm up"], lang)
     start = time.perf_counter()
     for lang, batch in texts.items():
         nlp.parse(batch, lang)
-    return time.perf_counter() - start, sum(map(len, texts.values()))
+    return time.perf_counter() - start, sum(map(len, texts.values())), len(scripts)
 
 
 def cli(folder: Path, *args: str) -> float:
@@ -94,8 +100,8 @@ def main() -> None:
     for size in args.sizes:
         tmp = Path(tempfile.mkdtemp(prefix="scriptcheck-bench-"))
         try:
-            scripts = generate(tmp / "repo", size)
-            base, variants = floor(tmp / "repo")
+            generate(tmp / "repo", size)
+            base, variants, scripts = floor(tmp / "repo")
             print(f"{scripts} scripts ({variants} variant texts), Chinese and English, "
                   f"with partials")
             print(f"  {'floor: nlp.pipe of the variant texts':<34}{base:>8.2f} s")
