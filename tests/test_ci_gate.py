@@ -16,6 +16,8 @@ from scriptcheck.progress import Progress
 
 RULES = [a for p in MINI_PACKS for a in ("--rules", p)]
 ROOT = Path(__file__).parent.parent
+# The OASIS SARIF TC's 2.1.0 schema ($id .../oasis-tcs/sarif-spec/master/Schemata/
+# sarif-schema-2.1.0.json, JSON Schema draft-07), as json.schemastore.org publishes it.
 SCHEMA = Path(__file__).parent / "fixtures" / "sarif-schema-2.1.0.json"
 ZH_BAD = ZH_FRONT + "您好，我是示例银行信用卡中心的客服。\n明天我们就上门。\n"
 
@@ -125,6 +127,10 @@ def test_changed_files_from_pre_commit(repo):
     assert checked("--changed", MINI_PACKS[0]) == ["a.j2", "b.j2", "c.j2", "d.j2"]
     (repo / "scriptcheck.toml").write_text("fail-on = 'error'\n", encoding="utf-8")
     assert checked("--changed", "scriptcheck.toml") == ["a.j2", "b.j2", "c.j2", "d.j2"]
+    (repo / "ctx.yaml").write_text("customer: {name: 张三}\n", encoding="utf-8")
+    assert checked("--changed", "ctx.yaml", "--context", "ctx.yaml") == ["a.j2", "b.j2", "c.j2",
+                                                                         "d.j2"]
+    assert checked("--changed", "ctx.yaml") == []
 
 
 def test_changed_mode_never_loads_nlp_when_nothing_is_affected(repo, monkeypatch):
