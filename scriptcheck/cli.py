@@ -133,7 +133,7 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
                       models=config.models, select=[*config.select, *select],
                       ignore=[*config.ignore, *ignore], severity=config.severity,
                       defaults=config.defaults)
-    changed = _changed(diff_base, paths if changed_files else ())
+    changed = _changed(diff_base, paths if changed_files else None)
     if changed_files:
         paths = ()
     for path in paths:
@@ -151,11 +151,10 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
     finally:
         if progress:
             progress.close()
-    if fix or show_diff:
-        if _fix(result, show_diff, show_fixes) and show_diff:
-            sys.exit(EXIT_FINDINGS)
-        if show_diff:
-            sys.exit(EXIT_OK)
+    if show_diff:
+        sys.exit(EXIT_FINDINGS if _fix(result, True, False) else EXIT_OK)
+    if fix:
+        _fix(result, False, show_fixes)
     fail_on = fail_on or config.fail_on
     code = EXIT_FINDINGS if failing(result.findings, fail_on) and not exit_zero else EXIT_OK
     run = RunInfo(result.rules, result.by_script, result.seconds, time.perf_counter() - start,
@@ -183,11 +182,11 @@ def _outputs(specs: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
-def _changed(diff_base: str | None, files: tuple[str, ...]) -> list[str] | None:
+def _changed(diff_base: str | None, files: tuple[str, ...] | None) -> list[str] | None:
     """The changed files of changed-files mode, or None when every script is to be checked."""
-    if diff_base is None and not files:
+    if diff_base is None and files is None:
         return None
-    found = list(files)
+    found = list(files or ())
     if diff_base is not None:
         try:
             found += changed_mod.since(diff_base)

@@ -120,6 +120,7 @@ def test_diff_base_checks_exactly_the_users_of_a_changed_partial(repo):
 
 
 def test_changed_files_from_pre_commit(repo):
+    assert checked("--changed") == []                          # no file, no script
     assert checked("--changed", "partials/p2.j2") == ["b.j2"]
     assert checked("--changed", "mid.j2", "c.j2") == ["c.j2", "d.j2"]
     assert checked("--changed", "partials/p1.j2") == ["a.j2", "d.j2"]
