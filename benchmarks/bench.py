@@ -9,8 +9,9 @@ measures in the same run:
 - cold, all cores: the same with --jobs = the CPU count;
 - cached: the re-check of the unchanged repository from a filled --cache-dir;
 
-and prints each with its ratio to the floor. Figures, not assertions: the machine's other
-work shows in them, so compare ratios from one run, not seconds from different days.
+and prints each with its ratio to the floor, and the CPU time each used (all its processes):
+on a machine that other work shares, wall-clock figures move with the load and CPU time
+shows what the work itself cost. Figures, not assertions.
 
     python benchmarks/bench.py [--sizes 1000 5000]
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -69,25 +71,34 @@ def floor(folder: Path) -> tuple[float, int, int]:
         texts.setdefault(unit.lang, []).extend(v.text for v in unit.variants)
     for lang in texts:
         nlp.parse(["warm up"], lang)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for lang, batch in texts.items():
         nlp.parse(batch, lang)
-    return time.perf_counter() - start, sum(map(len, texts.values())), len(scripts)
+    return (time.perf_counter() - start, time.process_time() - cpu,
+            sum(map(len, texts.values())), len(scripts))
 
 
-def cli(folder: Path, *args: str) -> float:
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cli(folder: Path, *args: str) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (all processes of the run) of one `scriptcheck check`."""
+    start, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run([sys.executable, "-m", "scriptcheck", "check", str(folder),
                            "--format", "json", "-o", os.devnull, *args],
                           cwd=ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"scriptcheck failed:\n{done.stderr}")
-    return elapsed
+    return elapsed, _children_cpu() - cpu
 
 
-def row(label: str, seconds: float, base: float) -> None:
-    print(f"  {label:<34}{seconds:>8.2f} s {seconds / base:>7.2f}x the floor")
+def row(label: str, measured: tuple[float, float], base: tuple[float, float]) -> None:
+    (wall, cpu), (base_wall, base_cpu) = measured, base
+    print(f"  {label:<34}{wall:>8.2f} s {wall / base_wall:>7.2f}x the floor   "
+          f"cpu {cpu:>8.2f} s {cpu / base_cpu:>7.2f}x")
 
 
 def main() -> None:
@@ -101,10 +112,12 @@ def main() -> None:
         tmp = Path(tempfile.mkdtemp(prefix="scriptcheck-bench-"))
         try:
             generate(tmp / "repo", size)
-            base, variants, scripts = floor(tmp / "repo")
+            base_wall, base_cpu, variants, scripts = floor(tmp / "repo")
+            base = (base_wall, base_cpu)
             print(f"{scripts} scripts ({variants} variant texts), Chinese and English, "
-                  f"with partials")
-            print(f"  {'floor: nlp.pipe of the variant texts':<34}{base:>8.2f} s")
+                  f"with partials; load average {os.getloadavg()[0]:.1f}")
+            print(f"  {'floor: nlp.pipe of the variant texts':<34}{base_wall:>8.2f} s"
+                  f"{'':<20}cpu {base_cpu:>8.2f} s")
             row("cold, --jobs 1", cli(tmp / "repo", "--jobs", "1"), base)
             row(f"cold, --jobs {cores} (all cores)", cli(tmp / "repo", "--jobs", str(cores)),
                 base)
