@@ -1,56 +1,152 @@
 """A cache of findings by content: a script whose text, partials, packs and options are all
 unchanged is not checked again, and when nothing changed the NLP pipelines are never built.
 
-The key hashes everything a script's findings depend on: scriptcheck's version, the pack
-files, the options, and the path and text of the script and of every file it uses. Entries
-are small JSON files written atomically; a damaged entry is a miss, never an error.
+The key hashes what a script's findings depend on, never how its path was spelt: the
+versions of scriptcheck, spaCy and jieba, the packs' and the configuration's bytes, the
+options, the script's metadata and template problems, and the text of the script and of every
+file it uses, each named by its path relative to the script (so `scripts`, `./scripts` and an
+absolute path share entries, and so do `check scripts/cn` and `check scripts`). Findings are
+stored with their file as an index into that list and get the current spelling back on read.
+
+Entries are files of two JSON lines, a head (the key and the digest of the body) and the
+body (the findings), written atomically (a temporary file renamed over the entry), so two
+runs writing at once leave one whole entry. An entry is checked on read: a damaged, emptied,
+truncated or hand-edited one (its digest no longer matches) is a miss, never a crash and
+never a silent loss of findings.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import tempfile
+from dataclasses import fields
 from pathlib import Path
 
 from . import __version__
 from .model import Finding
 
+FORMAT = 3
+_TEXT = {"rule", "category", "severity", "message", "excerpt"}
+_INT = {"line", "column", "end_line", "end_column"}
+_OPTIONAL = {"suggestion", "variant"}
+
+
+def _version(dist: str) -> str:
+    """A distribution's version, read from its metadata so that spaCy is not imported."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _read(path: str | None) -> bytes:
+    try:
+        return Path(path).read_bytes() if path else b""
+    except OSError:
+        return b""
+
+
+@functools.lru_cache(maxsize=None)
+def _real(path: str) -> str:
+    return os.path.realpath(path)
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
 
 class Cache:
-    def __init__(self, folder: str, packs: list, options, settings: tuple = ()) -> None:
+    def __init__(self, folder: str, packs: list, options, settings: tuple = (),
+                 config_path: str | None = None) -> None:
         self.folder = Path(folder)
-        digest = hashlib.sha256(__version__.encode())
-        for pack in packs:
-            digest.update(pack.path.encode())
-            digest.update(Path(pack.path).read_bytes())
-        digest.update(repr(sorted(vars(options).items(), key=lambda kv: kv[0])).encode())
-        digest.update(repr(settings).encode())
-        self.salt = digest.hexdigest()
+        parts = [f"format {FORMAT}", __version__, _version("spacy"), _version("jieba"),
+                 _version("spacy-lookups-data")]
+        parts += [hashlib.sha256(_read(pack.path)).hexdigest() for pack in packs]
+        parts.append(hashlib.sha256(_read(config_path)).hexdigest())
+        parts.append(repr(sorted(vars(options).items(), key=lambda kv: kv[0])))
+        parts.append(repr(settings))
+        self.salt = _digest(*parts)
 
-    def key(self, script, texts: dict[str, str]) -> str:
-        digest = hashlib.sha256(self.salt.encode())
-        for path in sorted({script.source.path, *script.uses}):
-            digest.update(path.encode() + b"\0" + texts.get(path, "").encode() + b"\0")
-        return digest.hexdigest()
+    @staticmethod
+    def files(script) -> list[str]:
+        """The script, then the files it uses, in an order that does not depend on spelling."""
+        return [script.source.path, *sorted(script.uses, key=_real)]
 
-    def get(self, key: str) -> tuple[list[Finding], int] | None:
+    def key(self, script, texts: dict[str, str], meta: dict | None = None) -> str:
+        files = self.files(script)
+        home = os.path.dirname(_real(files[0]))
+        parts = [self.salt, json.dumps(meta, sort_keys=True, default=str, ensure_ascii=False)]
+        parts += [f"{p.line}:{p.message}" for p in script.problems]
+        for path in files:
+            parts += [os.path.relpath(_real(path), home), texts.get(path, "")]
+        return _digest(*parts)
+
+    def _entry(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str, files: list[str]) -> tuple[list[Finding], int] | None:
+        """The findings and variant count stored under `key`, or None for a miss."""
         try:
-            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            findings = []
-            for item in data["findings"]:
-                fix = item.pop("fix", None)
-                findings.append(Finding(**item, fix=tuple(fix) if fix else None))
-            return findings, int(data["variants"])
-        except (OSError, ValueError, KeyError, TypeError):
+            head, text = self._entry(key).read_text(encoding="utf-8").split("\n", 1)
+            if json.loads(head) != {"key": key, "digest": _digest(text)}:
+                return None
+            body = json.loads(text)
+            findings = [_finding(item, files) for item in body["findings"]]
+            variants = body["variants"]
+            if type(variants) is not int or variants < 0:
+                return None
+            return findings, variants
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None
 
-    def put(self, key: str, findings: list[Finding], variants: int) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        data = {"variants": variants,
-                "findings": [{**f.to_json(), "fix": list(f.fix) if f.fix else None}
-                             for f in findings]}
-        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
-        os.replace(tmp, self.folder / f"{key}.json")
+    def put(self, key: str, files: list[str], findings: list[Finding], variants: int) -> None:
+        """Store an entry; a cache that cannot be written is only a slower next run."""
+        index = {path: i for i, path in enumerate(files)}
+        items = []
+        for f in findings:
+            if f.path not in index:
+                return  # a finding outside the files the key covers: not safe to reuse
+            items.append({**f.to_json(), "path": index[f.path],
+                          "fix": list(f.fix) if f.fix else None})
+        body = json.dumps({"variants": variants, "findings": items}, ensure_ascii=False)
+        text = json.dumps({"key": key, "digest": _digest(body)}) + "\n" + body
+        entry = self._entry(key)
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".entry-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+                os.replace(tmp, entry)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            pass
+
+
+def _finding(item: dict, files: list[str]) -> Finding:
+    """A stored finding, refusing anything of the wrong shape or type."""
+    known = {f.name for f in fields(Finding)}
+    if set(item) != known:
+        raise KeyError("fields")
+    if not all(type(item[k]) is str for k in _TEXT) or \
+            not all(type(item[k]) is int and item[k] >= 1 for k in _INT) or \
+            not all(item[k] is None or type(item[k]) is str for k in _OPTIONAL):
+        raise TypeError("field types")
+    citations, fix, where = item["citations"], item["fix"], item["path"]
+    if type(where) is not int or where < 0 or not all(type(c) is str for c in citations):
+        raise TypeError("path or citations")
+    if fix is not None and not (len(fix) == 3 and type(fix[0]) is int and type(fix[1]) is int
+                                and type(fix[2]) is str):
+        raise TypeError("fix")
+    return Finding(**{**item, "path": files[where], "citations": list(citations),
+                      "fix": tuple(fix) if fix else None})

@@ -13,14 +13,17 @@ import logging
 import os
 import sys
 import tempfile
+import time
 import traceback
 
 import click
 
-from . import __version__, baseline, citations, config as config_mod, encoding, fixes, packs
-from . import runner, schema, selection, selftest
+from . import __version__, baseline, changed as changed_mod, citations, config as config_mod
+from . import encoding, fixes, packs, parallel, rulesdoc, runner, schema, selection, selftest
 from .engine import Options, failing
+from .progress import Progress
 from .report import FORMATS, html as html_report
+from .report.run import RunInfo
 from .template import TEMPLATE_SUFFIXES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -181,39 +184,80 @@ def main() -> None:
               help="Encoding of the templates (e.g. gbk). Default: BOM, UTF-8, else detected.")
 @click.option("--verbose", "-v", is_flag=True, is_eager=True, expose_value=False,
               callback=_verbose, help="Show tracebacks of internal errors.")
+@click.option("--jobs", "-j", type=click.IntRange(1),
+              help="Worker processes. [default: the CPU count, or `jobs` in the configuration]")
+@click.option("--diff-base", metavar="REF",
+              help="Check only the scripts that changed since the git REF, or that include, "
+                   "extend or import a template that did.")
+@click.option("--changed", "changed_files", is_flag=True,
+              help="PATHS are changed files (as pre-commit passes them): check the scripts "
+                   "under the current folder that they affect.")
+@click.option("--output-format", "outputs", multiple=True, metavar="FMT=FILE",
+              help="Also write the report as FMT to FILE (repeatable); the console keeps "
+                   "--format.")
+@click.option("--statistics", is_flag=True,
+              help="Count findings per rule and category instead of listing them.")
+@click.option("--quiet", "-q", is_flag=True, help="Findings only: no summary, no progress.")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when findings are at or above --fail-on.")
 def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, template_path,
           select, ignore, config_path, fix, cache_dir, no_cache, baseline_file, lang, show_diff,
-          encoding_name) -> None:
+          encoding_name, jobs, diff_base, changed_files, outputs, statistics, quiet,
+          exit_zero) -> None:
     """Check call scripts under PATHS (files or folders; default: the current folder)."""
+    start = time.perf_counter()
+    extra = _outputs(outputs)
     config = _load_config(config_path)
     if encoding_name and not encoding.known(encoding_name):
         _fail(f"scriptcheck: --encoding {encoding_name!r} is not a text encoding Python knows "
               f"(e.g. utf-8, gbk, gb18030)")
     config.encoding = encoding_name or config.encoding
     _check_output(output)
-    context = _read_context(context_file or config.context)
+    config.context = context_file or config.context
+    context = _read_context(config.context)
     config.template_paths = [*template_path, *config.template_paths]
     options = Options(max_variants=max_variants or config.max_variants, context=context,
                       models=config.models, select=[*config.select, *select],
                       ignore=[*config.ignore, *ignore], severity=config.severity,
                       defaults=config.defaults)
+    changed = _changed(diff_base, paths if changed_files else None)
+    if changed_files:
+        paths = ()
     for path in paths:
         if not os.path.exists(path):
             _fail(f"{path}: no such file or folder")
     loaded = _load_packs(list(rule_specs) or config.rules or runner.default_packs())
     _check_names(config, loaded, select, ignore)
+    progress = None if quiet else Progress()
     try:
         config.cache_dir = None if no_cache else (cache_dir or config.cache_dir)
         config.baseline = baseline_file or config.baseline
-        result = runner.run(list(paths) or ["."], config, options, loaded=loaded)
+        result = runner.run(list(paths) or ["."], config, options, loaded=loaded,
+                            jobs=jobs or config.jobs or parallel.default_jobs(),
+                            changed=changed, progress=progress)
     except (packs.PackError, baseline.BaselineError) as exc:
         _fail(str(exc))
-    rendered = html_report.from_run(result, options, lang) if fmt == "html" else \
-        FORMATS[fmt](result.report, result.findings, result.sources,
-                     **({"packs": result.packs} if fmt == "sarif" else {}))
+    finally:
+        if progress:
+            progress.close()
+    fail_on = fail_on or config.fail_on
+    code = EXIT_FINDINGS if failing(result.findings, fail_on) and not exit_zero else EXIT_OK
+    run = RunInfo(result.rules, result.by_script, result.seconds, time.perf_counter() - start,
+                  result.cached, fail_on, code, statistics=statistics, quiet=quiet,
+                  root=(changed_mod.toplevel() or ".") if "sarif" in {fmt, *extra} else ".")
+
+    def render(name: str) -> str:
+        if name == "html":
+            return html_report.from_run(result, options, lang)
+        return FORMATS[name](result.report, result.findings, result.sources, run)
+
+    rendered = render(fmt)
     planned = fixes.plan(result.findings, result.sources, config.encoding) \
         if fix or show_diff else []
-    # the report first: if it cannot be written, no template has been touched
+    # the reports first: if one cannot be written, no template has been touched
+    for name, target in extra.items():
+        os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
+        write_atomic(target, render(name))
     if output:
         write_atomic(output, rendered)
     elif not show_diff:
@@ -222,23 +266,52 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
         click.echo("".join(fixes.diff(f) for f in planned if not f.problem), nl=False)
     elif fix:
         _write_fixes(planned)
-    if not result.report["summary"]["files"]:
+    if not result.report["summary"]["files"] and changed is None:
         _fail(f"scriptcheck: nothing was checked: no templates under "
               f"{', '.join(paths) or '.'} (looked for {', '.join(TEMPLATE_SUFFIXES)})")
     if any(f.rule == "internal-error" for f in result.findings):
         click.echo("scriptcheck: internal error in some files (see the internal-error "
                    "findings; --verbose shows tracebacks)", err=True)
         sys.exit(EXIT_INTERNAL)
-    sys.exit(EXIT_FINDINGS if failing(result.findings, fail_on or config.fail_on) else EXIT_OK)
+    sys.exit(code)
+
+
+def _outputs(specs: tuple[str, ...]) -> dict[str, str]:
+    """`--output-format FMT=FILE` options -> {FMT: FILE} (checked before any work is done)."""
+    found = {}
+    for spec in specs:
+        name, sep, target = spec.partition("=")
+        if not sep or not target or name not in FORMATS:
+            _fail(f"--output-format takes FMT=FILE with FMT one of {', '.join(sorted(FORMATS))}"
+                  f", not {spec!r}")
+        found[name] = target
+    return found
+
+
+def _changed(diff_base: str | None, files: tuple[str, ...] | None) -> list[str] | None:
+    """The changed files of changed-files mode, or None when every script is to be checked."""
+    if diff_base is None and files is None:
+        return None
+    found = list(files or ())
+    if diff_base is not None:
+        try:
+            found += changed_mod.since(diff_base)
+        except changed_mod.ChangedError as exc:
+            _fail(f"--diff-base {diff_base}: {exc}")
+    return found
 
 
 @main.command()
 @click.option("--pack", "pack_specs", multiple=True, help="Only these packs.")
 @click.option("--category", multiple=True, help="Only these categories.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              help="markdown: the rule reference (docs/rules.md), one section per rule.")
 def rules(pack_specs, category, fmt) -> None:
     """List rules: id, severity, category, citation."""
     loaded = _load_packs(list(pack_specs) or runner.default_packs())
+    if fmt == "markdown":
+        click.echo(rulesdoc.markdown(loaded), nl=False)
+        return
     rows = [(r, p) for p in loaded for r in p.rules if not category or r.category in category]
     if fmt == "json":
         click.echo(json.dumps([{"id": r.id, "pack": p.name, "kind": r.kind,

@@ -47,13 +47,14 @@ class Config:
     def where(self, key: str) -> str:
         """`file:line` of a setting, for messages about its value."""
         return f"{self.path}:{self.lines.get(key, 1)}" if self.path else "configuration"
+    jobs: int | None = None            # worker processes (default: the CPU count)
 
 
 _KEYS = {"rules": list, "fail-on": str, "max-variants": int, "template-paths": list,
          "exclude": list, "partials": list, "select": list, "ignore": list, "severity": dict,
          "models": dict, "defaults": list, "context": str, "trim-blocks": bool,
          "lstrip-blocks": bool, "cache-dir": str, "baseline": str, "encoding": str,
-         "max-depth": int, "max-file-size": int, "regex-timeout": float}
+         "max-depth": int, "max-file-size": int, "regex-timeout": float, "jobs": int}
 _SEVERITIES = ("error", "warning", "info")
 _TYPE_NAMES = {list: "list", str: "string", int: "whole number", dict: "table", bool: "true/false",
                float: "number"}
@@ -187,6 +188,8 @@ def _value_problem(key: str, value) -> str | None:
     """What is wrong with a setting's value, or None."""
     if key == "fail-on" and value not in _SEVERITIES:
         return f"fail-on must be error, warning or info, not {value!r}"
+    if key == "jobs" and value < 1:
+        return f"jobs must be 1 or more, not {value}"
     if key == "max-variants" and value < 1:
         return f"max-variants must be 1 or more, not {value} (0 would check nothing)"
     if key == "max-depth" and not 1 <= value <= DEPTH_CEILING:

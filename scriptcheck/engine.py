@@ -185,10 +185,15 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per rule and source span, whatever number of variants reached it."""
     seen: dict[tuple, Finding] = {}
     for f in findings:
-        key = (f.rule, f.path, f.line, f.column, f.end_line, f.end_column, f.message)
+        key = identity(f)
         if key not in seen:
             seen[key] = f
     return sorted(seen.values(), key=Finding.sort_key)
+
+
+def identity(f: Finding) -> tuple:
+    """What makes two findings the same finding (one reached through several scripts)."""
+    return (f.rule, f.path, f.line, f.column, f.end_line, f.end_column, f.message)
 
 
 def failing(findings: list[Finding], fail_on: str) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from . import __version__, baseline, discover, matchers, packs, unused
+from . import __version__, baseline, changed as changed_mod, discover, matchers, packs
+from . import parallel, unused
 from .config import Config
 from .cache import Cache
-from .engine import Engine, Options, dedupe
+from .engine import Engine, Options, dedupe, effective_meta, identity
 from .limits import Limits
 from .notices import Notice, in_own_language
 from .model import Finding
@@ -22,6 +23,10 @@ class Result:
     sources: dict = field(default_factory=dict)   # path -> SourceFile, for reporters and --fix
     packs: list = field(default_factory=list)     # the packs loaded (the HTML report explains rules)
     scripts: list = field(default_factory=list)   # the scripts checked (the HTML report says their paths)
+    by_script: dict[str, list[Finding]] = field(default_factory=dict)  # reported, per script
+    seconds: dict[str, float] = field(default_factory=dict)   # checking time per script
+    rules: list = field(default_factory=list)     # every enabled rule of the loaded packs
+    cached: int = 0                               # scripts answered by the cache
 
 
 def default_packs() -> list[str]:
@@ -29,38 +34,46 @@ def default_packs() -> list[str]:
 
 
 def _check(scripts: list[Script], engine: Engine, sources: dict, cache_dir: str | None,
-           loaded: list, options: Options, settings: tuple = ()) -> tuple[dict[str, list[Finding]], dict[str, int]]:
-    """Findings and variant counts per script, from the cache where nothing changed."""
-    cache = Cache(cache_dir, loaded, options, settings) if cache_dir else None
-    found: dict[str, list[Finding]] = {}
-    counts: dict[str, int] = {}
+           loaded: list, options: Options, settings: tuple = (), job: parallel.Job | None = None,
+           jobs: int = 1, progress=None, config_path: str | None = None) -> parallel.Checked:
+    """Findings, variant counts and times per script, from the cache where nothing changed."""
+    cache = Cache(cache_dir, loaded, options, settings, config_path) if cache_dir else None
+    checked = parallel.Checked()
     keys = {}
     todo = []
     texts = {p: s.text for p, s in sources.items()}
     for script in scripts:
         path = script.source.path
         if cache is not None:
-            keys[path] = cache.key(script, texts)
-            hit = cache.get(keys[path])
+            keys[path] = cache.key(script, texts, effective_meta(script, options))
+            hit = cache.get(keys[path], cache.files(script))
             if hit is not None:
-                found[path], counts[path] = hit
+                (checked.findings[path], checked.variants[path]), checked.seconds[path] = hit, 0.0
                 continue
         todo.append(script)
+    checked.hits = len(scripts) - len(todo)
+    tick = (lambda count: progress(count, len(scripts))) if progress else None
+    if tick:
+        tick(checked.hits)
     if todo:  # only now are the NLP pipelines needed
-        found.update(engine.check(todo))
-        counts.update(engine.variant_count)
+        checked.add(parallel.check(todo, engine, job, jobs, tick))
         if cache is not None:
             for script in todo:
                 path = script.source.path
-                if not any(f.rule == "internal-error" for f in found[path]):  # never a crash
-                    cache.put(keys[path], found[path], counts.get(path, 0))
-    return found, counts
+                if not any(f.rule == "internal-error" for f in checked.findings[path]):
+                    cache.put(keys[path], cache.files(script), checked.findings[path],
+                              checked.variants.get(path, 0))   # a crash is never cached
+    return checked
 
 
 def run(paths: list[str], config: Config, options: Options,
         pack_specs: list[str] | None = None, cache_dir: str | None = None,
-        baseline_file: str | None = None, loaded: list | None = None) -> Result:
-    loaded = loaded or packs.load_all(pack_specs or config.rules or default_packs())
+        baseline_file: str | None = None, loaded: list | None = None, jobs: int = 1,
+        changed: list[str] | None = None, progress=None) -> Result:
+    """`changed`: check only the scripts these files affect (changed-files mode).
+    `progress`: called with (scripts just done, scripts in the run) as they are done."""
+    specs = pack_specs or config.rules or default_packs()
+    loaded = loaded or packs.load_all(specs)
     matchers.REGEX_TIMEOUT = config.regex_timeout  # read by every regex match of this run
     unreadable: list[tuple[str, str]] = []
     files = discover.find_files(paths, config.exclude, unreadable)
@@ -78,15 +91,24 @@ def run(paths: list[str], config: Config, options: Options,
     # a file that another checked file includes, extends or imports is checked through it
     scripts = [s for s, _, explicit in analysed
                if explicit or os.path.normpath(s.source.path) not in used]
+    all_scripts = scripts
+    if changed is not None:
+        scripts = changed_mod.affected(scripts, changed,
+                                       [p.path for p in loaded] + [config.path, config.context])
     engine = Engine(loaded, options, loader)
     sources = {s.source.path: s.source for s in scripts}
     sources.update((p, src) for p in used if (src := loader.source(p)) is not None)
-    settings = (config.trim_blocks, config.lstrip_blocks, tuple(roots), config.encoding,
+    # not the roots: the cache is keyed by content, however the paths were spelt
+    settings = (config.trim_blocks, config.lstrip_blocks, config.encoding,
                 config.max_depth, config.max_file_size, config.regex_timeout)
-    per_script, variant_counts = _check(scripts, engine, sources, cache_dir or config.cache_dir,
-                                        loaded, options, settings)
-    checked = {os.path.normpath(s.source.path) for s in scripts} | used
-    about_files = unused.notices(files, [s for s, _, _ in analysed], checked, loader,
+    job = parallel.Job(specs, options, roots, config.trim_blocks, config.lstrip_blocks,
+                       config.encoding, Limits(config.max_depth, config.max_file_size),
+                       config.regex_timeout)
+    checked = _check(scripts, engine, sources, cache_dir or config.cache_dir, loaded, options,
+                     settings, job, jobs, progress, config.path)
+    per_script, variant_counts = checked.findings, checked.variants
+    seen = {os.path.normpath(s.source.path) for s in all_scripts} | used
+    about_files = unused.notices(files, [s for s, _, _ in analysed], seen, loader,
                                  config.partials)
     about_files += [Notice("unreadable", "error", "unreadable", path, 1, {"detail": reason})
                     for path, reason in unreadable]
@@ -111,4 +133,9 @@ def run(paths: list[str], config: Config, options: Options,
                     **{sev: sum(1 for f in findings if f.severity == sev)
                        for sev in ("error", "warning", "info")}},
     }
-    return Result(report, findings, sources, loaded, scripts)
+    kept = {identity(f) for f in findings}
+    by_script = {s.source.path: [f for f in per_script[s.source.path] if identity(f) in kept]
+                 for s in scripts}
+    enabled = [r for p in loaded for r in p.rules if engine._selected(r)]
+    return Result(report, findings, sources, packs=loaded, scripts=scripts, by_script=by_script,
+                  seconds=checked.seconds, rules=enabled, cached=checked.hits)

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+from pathlib import Path
 
 from conftest import EN_FRONT, MINI_PACKS, ZH_FRONT, invoke, report_of
 
@@ -155,7 +158,7 @@ def test_context_file_values(tree):
 def test_cache_skips_unchanged_scripts_without_loading_nlp(tree, monkeypatch):
     root = tree({"a.j2": BAD_ZH, "b.j2": ZH_FRONT + "{% include 'p.j2' %}\n", "p.j2": "上门。\n"})
     first = report_of(".", "--cache-dir", ".cache", *RULES)[1]
-    assert first["summary"]["findings"] >= 2 and list((root / ".cache").glob("*.json"))
+    assert first["summary"]["findings"] >= 2 and list((root / ".cache").rglob("*.json"))
 
     from scriptcheck import nlp
 
@@ -187,7 +190,8 @@ def test_machine_formats_sarif_junit_github(tree):
     region = result["locations"][0]["physicalLocation"]["region"]
     assert (result["ruleId"], result["level"], region["startLine"], region["startColumn"]) == \
         ("T-ZH-HOME", "error", 8, 6)
-    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["T-ZH-HOME"]
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]   # every enabled rule
+    assert rules[result["ruleIndex"]] == "T-ZH-HOME" and "T-EN-ARREST" in rules
 
     code, out = invoke("check", ".", "--format", "junit", *RULES)
     suite = ET.fromstring(out.split("?>", 1)[1]).find("testsuite")
@@ -196,8 +200,10 @@ def test_machine_formats_sarif_junit_github(tree):
     assert failing == ["a.j2"]
 
     code, out = invoke("check", ".", "--format", "github", *RULES)
-    assert out == ("::error file=a.j2,line=8,col=6,endLine=8,endColumn=8,"
-                   "title=T-ZH-HOME [threat-home-visit]::以上门相威胁。%0A请说明可通过官方渠道协商还款。\n")
+    annotation, summary = out.splitlines()
+    assert annotation == ("::error file=a.j2,line=8,col=6,endLine=8,endColumn=8,"
+                          "title=T-ZH-HOME [threat-home-visit]::以上门相威胁。%0A请说明可通过官方渠道协商还款。")
+    assert summary.startswith("scriptcheck: 2 file(s) checked: 1 error(s), 0 warning(s), 0 info (")
 
 
 def test_baseline_hides_old_findings_and_reports_new_ones(tree):
@@ -224,8 +230,14 @@ def test_a_fully_cached_run_never_imports_spacy(tree):
              f"sys.argv = ['scriptcheck', *{args!r}]\n"
              "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
              "print('SPACY', 'spacy' in sys.modules)\n")
-    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    second = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}  # this checkout
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    second = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     assert "SPACY True" in first.stdout          # the first run needs the pipelines
     assert "SPACY False" in second.stdout        # the unchanged re-run does not
-    assert first.stdout.split("SPACY")[0] == second.stdout.split("SPACY")[0]
+
+    def report(out):   # the summary line ends with the time taken and the cache hits
+        return re.sub(r" \([0-9.]+ s[^)]*\)\n", "\n", out.split("SPACY")[0])
+
+    assert report(first.stdout) == report(second.stdout)
+    assert "from the cache" not in first.stdout and ", 1 from the cache)" in second.stdout

@@ -6,5 +6,5 @@ import json
 from ..model import Finding
 
 
-def render(report: dict, findings: list[Finding], sources: dict) -> str:
+def render(report: dict, findings: list[Finding], sources: dict, run=None) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"

@@ -25,7 +25,7 @@ def test_config_paths_resolve_against_the_config_file(tree, monkeypatch):
     report = json.loads(out)
     assert report["packs"] == [{"name": "mini-zh", "version": "1"}]
     assert sorted(f["rule"] for f in report["findings"]) == ["T-ZH-HOME"]
-    assert list((root / "repo/conf/cache").glob("*.json"))       # beside the config
+    assert list((root / "repo/conf/cache").rglob("*.json"))      # beside the config
     assert not (root / "repo/cache").exists()
 
 

@@ -1,0 +1,149 @@
+"""Checking many scripts at once: in chunks, in this process or in worker processes that
+each build the NLP pipelines once and check a share of the scripts.
+
+Results come back keyed by script path and are merged by the caller in its own order, so
+the order in which workers finish never shows in the output: `--jobs 2` prints what
+`--jobs 1` prints, byte for byte.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import matchers
+from .engine import Engine, Options
+from .model import Finding
+from .limits import Limits
+from .template import Loader, Script, analyze, make_environment
+
+MIN_SHARE = 16    # fewer scripts than this per worker: starting workers costs more than it saves
+MAX_CHUNK = 48    # scripts handed over at a time (small enough for an even spread and progress)
+
+
+@dataclass
+class Job:
+    """What a worker needs to check scripts exactly as this process would."""
+
+    pack_specs: list[str]
+    options: Options
+    roots: list[str]
+    trim_blocks: bool = False
+    lstrip_blocks: bool = False
+    encoding: str | None = None        # the run's encoding and limits (spawned workers)
+    limits: Limits | None = None
+    regex_timeout: float | None = None
+
+
+@dataclass
+class Checked:
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    variants: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)   # each script's share of its chunk
+    hits: int = 0                                             # scripts answered by the cache
+
+    def add(self, other: "Checked") -> None:
+        self.findings.update(other.findings)
+        self.variants.update(other.variants)
+        self.seconds.update(other.seconds)
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def workers_for(count: int, jobs: int) -> int:
+    """How many worker processes `count` scripts are worth (1: check in this process)."""
+    return max(1, min(jobs, count // MIN_SHARE))
+
+
+def chunks(items: list, workers: int) -> list[list]:
+    size = max(1, min(MAX_CHUNK, -(-len(items) // (workers * 4))))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def check_chunk(engine: Engine, scripts: list[Script]) -> Checked:
+    """One engine run over a chunk; its time is shared out by the size of each script's text."""
+    start = time.perf_counter()
+    findings = engine.check(scripts)
+    elapsed = time.perf_counter() - start
+    weights = {s.source.path: len(s.source.text) + 1 for s in scripts}
+    total = sum(weights.values())
+    return Checked(findings, {s.source.path: engine.variant_count.get(s.source.path, 0)
+                              for s in scripts},
+                   {path: elapsed * w / total for path, w in weights.items()})
+
+
+def check(scripts: list[Script], engine: Engine, job: Job, jobs: int,
+          progress: Callable[[int], None] | None = None) -> Checked:
+    """Findings, variant counts and times of `scripts`, with up to `jobs` worker processes.
+
+    This process checks the first chunk itself, which builds the pipelines and compiles the
+    rules once: forked workers inherit them warm instead of each building its own.
+    """
+    workers = workers_for(len(scripts), jobs)
+    parts = chunks(scripts, workers)
+    result = Checked()
+    for i, chunk in enumerate(parts):
+        if workers > 1 and i == 1:
+            try:
+                result.add(_in_workers(parts[1:], engine, job, workers, progress))
+                return result
+            except (BrokenProcessPool, OSError):
+                pass  # no worker processes here (or one died): go on in this process
+        result.add(check_chunk(engine, chunk))
+        if progress:
+            progress(len(chunk))
+    return result
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _in_workers(parts: list[list[Script]], engine: Engine, job: Job, workers: int,
+                progress: Callable[[int], None] | None) -> Checked:
+    global _ENGINE, _PARTS
+    context = _context()
+    if context.get_start_method() == "fork":   # inherited as they are, pipelines and all
+        _ENGINE, _PARTS, start, args = engine, parts, None, ()
+        tasks: list = list(range(len(parts)))
+    else:                                       # a spawned worker loads and analyses anew
+        start, args = _start, (job,)
+        tasks = [[s.source.path for s in chunk] for chunk in parts]
+    result = Checked()
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=start,
+                             initargs=args) as pool:
+        for part in pool.map(_work, tasks):
+            result.add(part)
+            if progress:
+                progress(len(part.findings))
+    return result
+
+
+_ENGINE: Engine | None = None            # the engine a worker process checks with
+_PARTS: list[list[Script]] = []          # the chunks, where workers fork
+
+
+def _start(job: Job) -> None:
+    global _ENGINE
+    from . import packs
+
+    loaded = packs.load_all(job.pack_specs)
+    if job.regex_timeout is not None:
+        matchers.REGEX_TIMEOUT = job.regex_timeout
+    loader = Loader(job.roots, make_environment(job.trim_blocks, job.lstrip_blocks),
+                    job.encoding, job.limits or Limits())
+    _ENGINE = Engine(loaded, job.options, loader)
+
+
+def _work(task: int | list[str]) -> Checked:
+    """A chunk by its number (forked workers) or by its scripts' paths (spawned ones)."""
+    if isinstance(task, int):
+        return check_chunk(_ENGINE, _PARTS[task])
+    return check_chunk(_ENGINE, [analyze(path, _ENGINE.loader) for path in task])

@@ -1,0 +1,421 @@
+"""The CI gate at scale: worker processes, changed-files mode, the content-keyed cache and
+its integrity, complete SARIF and JUnit, several outputs in one run, ruff-like options."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import EN_FRONT, MINI_PACKS, ZH_FRONT, invoke, report_of
+from scriptcheck import cache as cache_mod, nlp, packs, parallel, rulesdoc
+from scriptcheck.progress import Progress
+
+RULES = [a for p in MINI_PACKS for a in ("--rules", p)]
+ROOT = Path(__file__).parent.parent
+# The OASIS SARIF TC's 2.1.0 schema ($id .../oasis-tcs/sarif-spec/master/Schemata/
+# sarif-schema-2.1.0.json, JSON Schema draft-07), as json.schemastore.org publishes it.
+SCHEMA = Path(__file__).parent / "fixtures" / "sarif-schema-2.1.0.json"
+ZH_BAD = ZH_FRONT + "您好，我是示例银行信用卡中心的客服。\n明天我们就上门。\n"
+
+
+def many_scripts(count: int) -> dict[str, str]:
+    """Chinese and English scripts with branches and shared partials."""
+    files = {"partials/_zh.j2": "你上次说过会还款。\n", "partials/_en.j2": "We will call your boss.\n"}
+    for i in range(count):
+        if i % 2:
+            files[f"s{i:03d}.zh.j2"] = (ZH_FRONT + "您好，我是示例银行信用卡中心的客服。\n"
+                                        "{% include 'partials/_zh.j2' %}\n"
+                                        f"{{% if days > {i} %}}明天我们就上门。{{% else %}}"
+                                        f"请在{i}日内还款。{{% endif %}}\n")
+        else:
+            files[f"s{i:03d}.en.j2"] = (EN_FRONT + "{% include 'partials/_en.j2' %}\n"
+                                        f"{{% if late %}}You will be arrested {i} times."
+                                        "{% endif %}\nThis is a debt collector.\n")
+    return files
+
+
+def no_nlp(*args, **kwargs):
+    raise AssertionError("the NLP pipeline was loaded although every script was cached")
+
+
+# --- --jobs --------------------------------------------------------------------------
+
+
+def test_jobs_2_prints_exactly_what_jobs_1_prints(tree, monkeypatch):
+    tree(many_scripts(2 * parallel.MIN_SHARE + 4))
+    used = []
+    real = parallel._in_workers
+    monkeypatch.setattr(parallel, "_in_workers",
+                        lambda *args: used.append(args[3]) or real(*args))
+    one = invoke("check", ".", "--format", "json", "--jobs", "1", *RULES)
+    two = invoke("check", ".", "--format", "json", "--jobs", "2", *RULES)
+    assert used == [2]                                  # two worker processes did the work
+    assert one == two and one[0] == 1                   # same exit code, same bytes
+    report = json.loads(one[1])
+    assert len(report["files"]) == 2 * parallel.MIN_SHARE + 4
+    assert {f["rule"] for f in report["findings"]} >= {"T-ZH-HOME", "T-ZH-NI", "T-EN-ARREST",
+                                                       "T-EN-EMPLOYER"}
+    # the partial's finding is one finding, at the partial, however many scripts reach it
+    assert [f["path"] for f in report["findings"] if f["rule"] == "T-ZH-NI"] == \
+        [os.path.join("partials", "_zh.j2")]
+
+
+def test_jobs_in_configuration(tree):
+    tree({"scriptcheck.toml": "jobs = 0\n", "a.j2": ZH_BAD})
+    code, out = invoke("check", "a.j2", *RULES)
+    assert code == 2 and "jobs must be 1 or more" in out
+
+
+def test_few_scripts_are_not_worth_a_worker():
+    assert parallel.workers_for(parallel.MIN_SHARE - 1, 8) == 1
+    assert parallel.workers_for(10 * parallel.MIN_SHARE, 2) == 2
+    assert parallel.workers_for(10 * parallel.MIN_SHARE, 1) == 1
+
+
+# --- changed-files mode ------------------------------------------------------------------
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                          cwd=root, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def repo(tree):
+    root = tree({
+        "a.j2": ZH_FRONT + "{% include 'partials/p1.j2' %}\n",
+        "b.j2": ZH_FRONT + "{% include 'partials/p2.j2' %}\n",
+        "c.j2": ZH_BAD,
+        "d.j2": ZH_FRONT + "{% include 'mid.j2' %}\n",       # uses p1 through mid.j2
+        "mid.j2": "{% include 'partials/p1.j2' %}\n",
+        "partials/p1.j2": "您好。\n",
+        "partials/p2.j2": "您好。\n",
+    })
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "scripts")
+    return root
+
+
+def checked(*args: str) -> list[str]:
+    code, report = report_of(*args, *RULES)
+    return sorted(f["path"] for f in report["files"])
+
+
+def test_diff_base_checks_exactly_the_users_of_a_changed_partial(repo):
+    assert checked(".", "--diff-base", "HEAD") == []          # nothing changed, nothing checked
+    (repo / "partials" / "p1.j2").write_text("明天我们就上门。\n", encoding="utf-8")
+    assert checked(".", "--diff-base", "HEAD") == ["a.j2", "d.j2"]
+    code, report = report_of(".", "--diff-base", "HEAD", *RULES)
+    assert code == 1 and [f["path"] for f in report["findings"] if f["rule"] == "T-ZH-HOME"] \
+        == [os.path.join("partials", "p1.j2")]
+    git(repo, "commit", "-qam", "edit p1")                    # committed on the branch: same
+    assert checked(".", "--diff-base", "HEAD~1") == ["a.j2", "d.j2"]
+    (repo / "e.j2").write_text(ZH_FRONT + "{% include 'partials/p2.j2' %}\n", encoding="utf-8")
+    assert checked(".", "--diff-base", "HEAD") == ["e.j2"]    # a new, untracked script
+
+
+def test_changed_files_from_pre_commit(repo):
+    assert checked("--changed") == []                          # no file, no script
+    assert checked("--changed", "partials/p2.j2") == ["b.j2"]
+    assert checked("--changed", "mid.j2", "c.j2") == ["c.j2", "d.j2"]
+    assert checked("--changed", "partials/p1.j2") == ["a.j2", "d.j2"]
+    # a changed pack or configuration affects every script
+    assert checked("--changed", MINI_PACKS[0]) == ["a.j2", "b.j2", "c.j2", "d.j2"]
+    (repo / "scriptcheck.toml").write_text("fail-on = 'error'\n", encoding="utf-8")
+    assert checked("--changed", "scriptcheck.toml") == ["a.j2", "b.j2", "c.j2", "d.j2"]
+    (repo / "ctx.yaml").write_text("customer: {name: 张三}\n", encoding="utf-8")
+    assert checked("--changed", "ctx.yaml", "--context", "ctx.yaml") == ["a.j2", "b.j2", "c.j2",
+                                                                         "d.j2"]
+    assert checked("--changed", "ctx.yaml") == []
+
+
+def test_changed_mode_never_loads_nlp_when_nothing_is_affected(repo, monkeypatch):
+    monkeypatch.setattr(nlp, "pipeline", no_nlp)
+    assert invoke("check", "--changed", "README.txt", *RULES)[0] == 0
+
+
+def test_diff_base_outside_git_or_with_a_bad_ref_is_a_usage_error(repo, tmp_path_factory):
+    code, out = invoke("check", ".", "--diff-base", "no-such-ref", *RULES)
+    assert code == 2 and "--diff-base no-such-ref" in out
+
+
+# --- the cache -----------------------------------------------------------------------------
+
+
+def test_cache_hits_however_the_paths_are_spelt(tree, monkeypatch):
+    root = tree({"scripts/cn/a.j2": ZH_BAD,
+                 "scripts/cn/b.j2": ZH_FRONT + "{% include 'partials/p.j2' %}\n",
+                 "scripts/partials/p.j2": "明天我们就上门。\n"})
+    code, first = report_of("scripts", "--cache-dir", ".cache", *RULES)
+    assert code == 1 and len(first["files"]) == 2
+    with monkeypatch.context() as patch:
+        patch.setattr(nlp, "pipeline", no_nlp)
+        for spelling in ("./scripts", str(root / "scripts"), "scripts/"):
+            _, again = report_of(spelling, "--cache-dir", ".cache", *RULES)
+            prefix = os.path.normpath(spelling)
+            assert [f["path"] for f in again["findings"]] == \
+                [os.path.join(prefix, p[len("scripts/"):]) for p in
+                 (f["path"] for f in first["findings"])]
+            assert [(f["rule"], f["line"], f["column"]) for f in again["findings"]] == \
+                [(f["rule"], f["line"], f["column"]) for f in first["findings"]]
+        _, part = report_of("scripts/cn", "--cache-dir", ".cache", *RULES)
+        assert part["findings"] == first["findings"]      # `check scripts/cn` after `scripts`
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted((root / ".cache").rglob("*.json"))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "emptied", "truncated", "type", "path",
+                                    "fields", "key"])
+def test_a_damaged_entry_is_a_miss_never_a_crash_or_a_loss(tree, damage):
+    root = tree({"a.j2": ZH_BAD})
+    _, first = report_of("a.j2", "--cache-dir", ".cache", *RULES)
+    (entry,) = entries(root)
+    whole = entry.read_text(encoding="utf-8")
+    head, body = whole.split("\n", 1)
+
+    def signed(text: str) -> str:     # a well-formed entry whose body is wrong in kind
+        return json.dumps({**json.loads(head), "digest": cache_mod._digest(text)}) + "\n" + text
+
+    damaged = {
+        "garbage": "\x00not json",
+        "empty": "",
+        "emptied": head + "\n" + body.replace(body[body.index("["):], "[]}"),
+        "truncated": whole[:-20],
+        "type": signed(body.replace('"line": 8', '"line": "8"')),
+        "path": signed(body.replace('"path": 0', '"path": 7')),
+        "fields": signed(body.replace('"excerpt"', '"extra"')),
+        "key": head.replace(json.loads(head)["key"], "0" * 64) + "\n" + body,
+    }[damage]
+    assert damaged != whole
+    entry.write_text(damaged, encoding="utf-8")
+    code, again = report_of("a.j2", "--cache-dir", ".cache", *RULES)
+    assert code == 1 and again == first
+    assert entry.read_text(encoding="utf-8") == whole              # rewritten whole
+
+
+def test_the_key_follows_versions_packs_and_config(tree, monkeypatch):
+    from scriptcheck import runner
+    from scriptcheck.config import Config
+    from scriptcheck.engine import Options
+
+    root = tree({"a.j2": ZH_BAD, "pack.yaml": Path(MINI_PACKS[0]).read_text(encoding="utf-8"),
+                 "scriptcheck.toml": "fail-on = 'warning'\n"})
+    loaded = packs.load_all([str(root / "pack.yaml")])
+    script = runner.analyze("a.j2", runner.Loader(["."]))
+    texts = {"a.j2": script.source.text}
+
+    def key(config_path="scriptcheck.toml"):
+        return cache_mod.Cache(".cache", loaded, Options(), (), config_path).key(script, texts)
+
+    base = key()
+    assert key() == base
+    monkeypatch.setattr(cache_mod, "_version", lambda dist: "9.9" if dist == "spacy" else "1")
+    assert key() != base
+    monkeypatch.undo()
+    (root / "scriptcheck.toml").write_text("fail-on = 'error'\n", encoding="utf-8")
+    assert key() != base
+    (root / "scriptcheck.toml").write_text("fail-on = 'warning'\n", encoding="utf-8")
+    (root / "pack.yaml").write_text((root / "pack.yaml").read_text(encoding="utf-8") + "\n# x\n",
+                                    encoding="utf-8")
+    assert key() != base
+    assert runner.run(["a.j2"], Config(), Options(), [str(root / "pack.yaml")]).findings
+
+
+def _writer(folder: str, key: str, rounds: int, marker: int) -> None:
+    from scriptcheck.model import Finding
+
+    store = cache_mod.Cache.__new__(cache_mod.Cache)
+    store.folder = Path(folder)
+    finding = Finding("R", "profanity", "error", "m" * 2000, "a.j2", marker, 1, marker, 2)
+    for _ in range(rounds):
+        store.put(key, ["a.j2"], [finding] * 20, marker)
+
+
+def test_two_processes_writing_one_entry_leave_a_whole_entry(tmp_path):
+    import multiprocessing
+
+    key = "ab" * 32
+    workers = [multiprocessing.Process(target=_writer, args=(str(tmp_path), key, 150, n))
+               for n in (1, 2)]
+    for w in workers:
+        w.start()
+    store = cache_mod.Cache.__new__(cache_mod.Cache)
+    store.folder = tmp_path
+    seen = set()
+    while any(w.is_alive() for w in workers):
+        hit = store.get(key, ["a.j2"])
+        if hit is not None:
+            findings, variants = hit
+            assert len(findings) == 20 and {f.line for f in findings} == {variants}
+            seen.add(variants)
+    for w in workers:
+        w.join()
+        assert w.exitcode == 0
+    assert store.get(key, ["a.j2"])[1] in (1, 2)
+    assert not list(tmp_path.rglob("*.tmp"))          # no temporary file left behind
+
+
+# --- SARIF -----------------------------------------------------------------------------------
+
+
+def sarif_of(*args: str) -> tuple[int, dict]:
+    code, out = invoke("check", "--format", "sarif", *args)
+    return code, json.loads(out)
+
+
+def test_sarif_is_valid_and_complete(tree):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    assert schema["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    tree({"话术 一.j2": ZH_BAD, "b.j2": ZH_FRONT + "{% include 'oops.j2' %}\n"})
+    code, sarif = sarif_of(".", *RULES)
+    jsonschema.validate(sarif, schema)
+    (run,) = sarif["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    enabled = [r.id for p in packs.load_all(MINI_PACKS) for r in p.rules]
+    assert [r["id"] for r in rules][:len(enabled)] == enabled     # every enabled rule
+    home = rules[enabled.index("T-ZH-HOME")]
+    assert home["fullDescription"]["text"].startswith("以上门相威胁。")
+    assert "《商业银行信用卡业务监督管理办法》 第六十八条" in home["help"]["markdown"]
+    assert "请说明可通过官方渠道协商还款。" in home["help"]["markdown"]
+    assert home["helpUri"].endswith("docs/rules.md#t-zh-home")
+    assert "threat-home-visit" in home["properties"]["tags"]
+    by_rule = {r["ruleId"]: r for r in run["results"]}
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    location = by_rule["T-ZH-HOME"]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "%E8%AF%9D%E6%9C%AF%20%E4%B8%80.j2", "uriBaseId": "%SRCROOT%"}
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == Path(os.getcwd()).as_uri() + "/"
+    assert "template-error" in by_rule                      # scriptcheck's own rules too
+    assert run["invocations"] == [{"executionSuccessful": True, "exitCode": 1}]
+
+
+def test_sarif_fingerprints_survive_lines_inserted_above(tree):
+    root = tree({"a.j2": ZH_BAD + "明天我们就上门。\n"})
+    before = sarif_of("a.j2", *RULES)[1]["runs"][0]["results"]
+    text = (root / "a.j2").read_text(encoding="utf-8")
+    (root / "a.j2").write_text(text.replace("您好，", "\n\n您好，"), encoding="utf-8")
+    after = sarif_of("a.j2", *RULES)[1]["runs"][0]["results"]
+
+    def lines(results):
+        return [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results]
+
+    assert lines(after) == [n + 2 for n in lines(before)] and len(before) == 2
+    assert [r["partialFingerprints"] for r in after] == [r["partialFingerprints"] for r in before]
+    assert len({r["partialFingerprints"]["scriptcheck/v1"] for r in after}) == 2
+
+
+def test_rule_docs_have_a_section_for_every_built_in_rule():
+    doc = (ROOT / rulesdoc.DOC).read_text(encoding="utf-8")
+    headings = {line[4:] for line in doc.splitlines() if line.startswith("### ")}
+    missing = [r.id for p in packs.load_all(packs.builtin_names()) for r in p.rules
+               if r.id not in headings]
+    assert not missing, ("docs/rules.md is out of date: run "
+                         "`python -m scriptcheck rules --format markdown > docs/rules.md`")
+    assert set(rulesdoc.OWN) <= headings
+
+
+# --- JUnit -------------------------------------------------------------------------------------
+
+
+def test_junit_testcases_are_scripts_and_fail_on_is_honoured(tree):
+    tree({"a.j2": ZH_FRONT + "您好，我是示例银行信用卡中心的客服。\n{% include '_p.j2' %}\n",
+          "_p.j2": "明天我们就上门。\n",
+          "b.j2": ZH_FRONT + "您好，我是示例银行信用卡中心的客服。\n你好。\n"})   # a warning only
+    for fail_on, failing in (("warning", ["a.j2", "b.j2"]), ("error", ["a.j2"])):
+        code, out = invoke("check", ".", "--format", "junit", "--fail-on", fail_on, *RULES)
+        suite = ET.fromstring(out.split("?>", 1)[1]).find("testsuite")
+        cases = {c.get("name"): c for c in suite.iter("testcase")}
+        assert sorted(cases) == ["a.j2", "b.j2"]                  # the partial is not one
+        assert sorted(n for n, c in cases.items() if c.find("failure") is not None) == failing
+        assert suite.get("failures") == str(len(failing)) and suite.get("tests") == "2"
+        assert "_p.j2:1:6" in cases["a.j2"].find("failure").text   # found through the partial
+        assert all(float(c.get("time")) >= 0 for c in cases.values())
+        assert float(suite.get("time")) > 0
+    assert "T-ZH-NI" in cases["b.j2"].find("system-out").text     # below --fail-on: reported
+
+
+# --- outputs and ruff-like options ------------------------------------------------------------
+
+
+def test_several_formats_in_one_run_with_the_summary_on_the_console(tree):
+    root = tree({"a.j2": ZH_BAD})
+    code, out = invoke("check", "a.j2", "--output-format", "json=out/r.json",
+                       "--output-format", "sarif=r.sarif", "--output-format", "junit=r.xml",
+                       *RULES)
+    assert code == 1
+    assert out.splitlines()[-1].startswith("1 file(s) checked: 1 error(s), 0 warning(s), 0 info (")
+    assert json.loads((root / "out" / "r.json").read_text(encoding="utf-8"))["summary"]["error"] == 1
+    assert json.loads((root / "r.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
+    assert (root / "r.xml").read_text(encoding="utf-8").startswith("<?xml")
+    code, out = invoke("check", "a.j2", "--output-format", "yaml=r.yaml", *RULES)
+    assert code == 2 and "FMT=FILE" in out and not (root / "r.yaml").exists()
+
+
+def test_statistics_quiet_and_exit_zero(tree):
+    tree({"a.j2": ZH_BAD + "明天我们就上门。\n你好。\n"})
+    code, out = invoke("check", "a.j2", "--statistics", *RULES)
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0].split() == ["2", "T-ZH-HOME", "error", "[threat-home-visit]"]
+    assert lines[1].split() == ["1", "T-ZH-NI", "warning", "[impolite-address]"]
+    assert lines[3:6] == ["by category:", "    2  threat-home-visit", "    1  impolite-address"]
+    code, out = invoke("check", "a.j2", "--quiet", *RULES)
+    assert code == 1 and "file(s) checked" not in out and out.startswith("a.j2:8:6: error")
+    code, out = invoke("check", "a.j2", "--exit-zero", *RULES)
+    assert code == 0 and "1 file(s) checked: 2 error(s), 1 warning(s)" in out
+
+
+def test_diff_previews_fixes_and_writes_nothing(tree):
+    crlf = (ZH_FRONT + "您好，我是示例银行信用卡中心的客服。\n你上次答应还款。\n").replace("\n", "\r\n")
+    root = tree({"a.j2": crlf.encode("utf-8")})
+    before = (root / "a.j2").read_bytes()
+    code, out = invoke("check", "a.j2", "--diff", *RULES)
+    assert code == 1 and (root / "a.j2").read_bytes() == before
+    changed = [line for line in out.splitlines()[2:] if line[:1] in "+-"]
+    assert out.startswith("--- a/a.j2\n+++ b/a.j2\n")
+    assert changed == ["-你上次答应还款。", "+您上次答应还款。"]
+    code, out = invoke("check", "a.j2", "--fix", *RULES)
+    assert "fixed a.j2" in out
+    assert (root / "a.j2").read_bytes() == before.replace("你".encode(), "您".encode())
+    assert invoke("check", "a.j2", "--diff", *RULES) == (0, "")
+
+
+class FakeTerminal:
+    def __init__(self, tty: bool):
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_bar_only_in_a_terminal_outside_ci(monkeypatch):
+    import scriptcheck.progress as progress_mod
+
+    monkeypatch.setattr(progress_mod, "DELAY", 0)
+    monkeypatch.delenv("CI", raising=False)
+    shown = FakeTerminal(True)
+    bar = Progress(shown)
+    bar(5, 10)
+    assert "5/10 scripts" in shown.text and "#" * 15 + "." * 15 in shown.text
+    bar.close()
+    assert shown.text.endswith("\r")
+    piped = FakeTerminal(False)
+    Progress(piped)(5, 10)
+    monkeypatch.setenv("CI", "true")
+    in_ci = FakeTerminal(True)
+    Progress(in_ci)(5, 10)
+    assert piped.text == "" and in_ci.text == ""
