@@ -127,16 +127,38 @@ class Phrases:
                 if words:
                     self.words.append(words)
 
+        # each phrase under its first character (Chinese) or first word's forms (English):
+        # a document is searched only for the phrases whose first letter or word it has
+        self.by_first: dict[str, list] = {}
+        for key in (self.needles if self.chars else self.words):
+            for first in ({key[0]} if self.chars else {f for f in key[0] if f is not None}):
+                self.by_first.setdefault(first, []).append(key)
+        self.firsts = frozenset(self.by_first)
+
     def find(self, doc: Doc) -> list[Hit]:
         cache = doc.user_data.setdefault("phrase_hits", {})
         text = lower_of(doc) if self.chars else ""
+        present = _firsts(doc, self.chars) & self.firsts
         hits: list[Hit] = []
-        for key in (self.needles if self.chars else self.words):
-            found = cache.get(key)
-            if found is None:
-                found = cache[key] = _chars(doc, text, key) if self.chars else _words(doc, key)
-            hits += found
-        return hits
+        for first in present:
+            for key in self.by_first[first]:
+                found = cache.get(key)
+                if found is None:
+                    found = cache[key] = _chars(doc, text, key) if self.chars \
+                        else _words(doc, key)
+                hits += found
+        unique = {(h.start, h.end, h.tok): h for h in hits}
+        return [unique[k] for k in sorted(unique)]   # the same order whatever the hashing
+
+
+def _firsts(doc: Doc, chars: bool) -> frozenset:
+    """The characters (or the words' forms and lemmas) of a document (cached)."""
+    key = "chars" if chars else "forms"
+    found = doc.user_data.get(key)
+    if found is None:
+        found = doc.user_data[key] = frozenset(lower_of(doc)) if chars \
+            else frozenset(_word_index(doc)[2])
+    return found
 
 
 def _chars(doc: Doc, text: str, needle: str) -> list[Hit]:
@@ -300,10 +322,15 @@ class Frame:
     def find(self, doc: Doc) -> list[Hit]:
         """Every way the required parts line up (a few candidates per part), so that an
         exception on one pairing (a negated word) leaves another pairing to be judged."""
-        found = [(sorted(p.find(doc), key=lambda h: h.start), optional)
-                 for p, optional in self.parts]
+        found: list = [None] * len(self.parts)
+        for k in sorted(range(len(self.parts)), key=lambda k: self.parts[k][1]):  # required first
+            part, optional = self.parts[k]
+            hits = sorted(part.find(doc), key=lambda h: h.start)
+            if not hits and not optional:
+                return []   # a required part is not said: nothing else to look for
+            found[k] = (hits, optional)
         required = [hits for hits, optional in found if not optional]
-        if not required or any(not hits for hits in required):
+        if not required:
             return []
         out = []
         for anchor in required[0]:
