@@ -35,12 +35,6 @@ def language(pack: Pack) -> str:
     return pack.locale[0] if pack.locale else "en"
 
 
-def citation(pack: Pack, cite: str) -> str:
-    ref = pack.references.get(cite, {})
-    text = " ".join(str(ref[k]) for k in ("title", "article") if ref.get(k))
-    return text + (f" <{ref['url']}>" if ref.get("url") else "")
-
-
 def body(rule: Rule) -> str:
     """A rule's explanation in Markdown, without its heading."""
     lang = language(rule.pack)

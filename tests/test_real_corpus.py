@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(
     reason=f"the real-language corpus is not at {REAL} (it lives beside the repository, in shared/)")
 
 # the bar on the tuned part (in-sample); the held-out part is reported, not held to a bar
-TUNED_RECALL, TUNED_PRECISION = 0.0, 0.0
+TUNED_RECALL, TUNED_PRECISION = 0.90, 0.95
 
 
 @pytest.fixture(scope="module")
