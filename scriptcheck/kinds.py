@@ -106,8 +106,7 @@ def excluded(rule: Rule, unit: Unit, doc: Doc, hit: matchers.Hit) -> bool:
         phrases = compiled(rule, unit, f"unless.near.{n}",
                            lambda p, near=near: matchers.Phrases(near["phrases"], unit.lang, p))
         for other in phrases.find(doc):
-            gap = max(other.tok - hit.tok_end, hit.tok - other.tok_end, 0)
-            if gap <= near["within"] and matchers.sentence_of(doc, other.tok) == \
+            if other.gap(hit) <= near["within"] and matchers.sentence_of(doc, other.tok) == \
                     matchers.sentence_of(doc, hit.tok):
                 return True
     return False
@@ -168,8 +167,8 @@ def _report_missing(rule: Rule, unit: Unit, paths: list[tuple[str, ...]]) -> lis
     if not paths:
         return []
     named = [" and ".join(p) for p in paths if p]
-    said = "；".join(path_in_words(p, unit.lang) for p in paths if p) if unit.lang == "zh" \
-        else "; ".join(path_in_words(p, unit.lang) for p in paths if p)
+    said = ("；" if unit.lang == "zh" else "; ").join(path_in_words(p, unit.lang)
+                                                      for p in paths if p)
     detail = say("missing-where", unit.lang, paths=said) if named else ""
     return [make(rule, unit, script_start(unit), variant=" or ".join(named) or None,
                  detail=detail)]

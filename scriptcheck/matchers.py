@@ -37,6 +37,13 @@ class Hit:
     tok_end: int
     heads: tuple[int, ...] = ()  # first tokens of the parts of a `near` hit
 
+    def overlaps(self, other: "Hit") -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def gap(self, other: "Hit") -> int:
+        """Tokens between two hits (0 when they touch or overlap)."""
+        return max(other.tok - self.tok_end, self.tok - other.tok_end, 0)
+
     @property
     def starts(self) -> tuple[int, ...]:
         """The tokens whose context (negation, quotation) decides about the hit."""
@@ -283,10 +290,9 @@ class Near:
                     continue
                 if self.ordered and b.start < a.end:
                     continue
-                if (a.start < b.end and b.start < a.end):
+                if a.overlaps(b):
                     continue  # the same words: not two things near each other
-                gap = max(b.tok - a.tok_end, a.tok - b.tok_end, 0)
-                if gap <= self.within:
+                if a.gap(b) <= self.within:
                     start, end = min(a.start, b.start), max(a.end, b.end)
                     hits.append(Hit(start, end, min(a.tok, b.tok), max(a.tok_end, b.tok_end),
                                     (a.tok, b.tok)))
@@ -314,10 +320,9 @@ class Frame:
         self.within = spec.get("within")
 
     def _close(self, a: Hit, b: Hit) -> bool:
-        if a.start < b.end and b.start < a.end:
+        if a.overlaps(b):
             return False  # the same words cannot be two parts
-        gap = max(b.tok - a.tok_end, a.tok - b.tok_end, 0)
-        return self.within is None or gap <= int(self.within)
+        return self.within is None or a.gap(b) <= int(self.within)
 
     def find(self, doc: Doc) -> list[Hit]:
         """Every way the required parts line up (a few candidates per part), so that an
@@ -338,7 +343,7 @@ class Frame:
             for chosen in self._chains(doc, unit, anchor, [anchor], required[1:]):
                 extra = [h for hits, optional in found if optional for h in hits
                          if self.unit(doc, h.tok) == unit
-                         and not any(h.start < c.end and c.start < h.end for c in chosen)
+                         and not any(h.overlaps(c) for c in chosen)
                          and any(self._close(c, h) for c in chosen)][:1]
                 every = chosen + extra
                 out.append(Hit(min(h.start for h in every), max(h.end for h in every),
@@ -353,7 +358,7 @@ class Frame:
             yield list(chosen)
             return
         same = [h for h in rest[0] if self.unit(doc, h.tok) == unit
-                and all(not (h.start < c.end and c.start < h.end) for c in chosen)]
+                and not any(h.overlaps(c) for c in chosen)]
         if self.ordered:
             same = [h for h in same if h.start >= chosen[-1].end and self._close(chosen[-1], h)]
         else:

@@ -9,6 +9,7 @@ pipeline, when the user names an installed one, replaces the blank one.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import TYPE_CHECKING
@@ -19,8 +20,6 @@ from .lang import Language as LangData
 if TYPE_CHECKING:  # spaCy is imported when a pipeline is first built, not before
     from spacy.language import Language
     from spacy.tokens import Doc, Token
-
-MAX_SCOPE = 12   # (the language data sets its own; kept for a trained pipeline's languages)
 
 _pipelines: dict[tuple[str, str | None], Language] = {}
 CHUNK = 20_000             # characters of text through the pipeline at a time
@@ -117,8 +116,6 @@ class ContextMarker:
 
     def lemmatise(self, doc: Doc) -> Doc:
         """Sets `lem`, a lower-case lemma, on every token."""
-        if "lem_table" not in self.__dict__:
-            self.lem_table = None if self.data.words_are_characters else self._table()
         table = self.lem_table
         for tok in doc:
             low = tok.text.lower()
@@ -128,6 +125,11 @@ class ContextMarker:
                 lemma = str(table.get(low, low)).lower()
             tok._.lem = lemma
         return doc
+
+    @functools.cached_property
+    def lem_table(self):
+        """The lookup lemmatizer's table (read once, when the pipeline is complete)."""
+        return None if self.data.words_are_characters else self._table()
 
     def _table(self):
         if "lemmatizer" not in self.nlp.pipe_names:

@@ -146,6 +146,7 @@ class Pack:
     terms: dict[str, list[str]] = field(default_factory=dict)   # every set it can use, resolved
     own_terms: list[str] = field(default_factory=list)          # the sets it defines itself
     exceptions: dict[str, dict] = field(default_factory=dict)   # named exceptions it can use
+    exception_terms: dict[str, list[str]] = field(default_factory=dict)  # the sets each uses
     term_lines: dict[str, int] = field(default_factory=dict)
     term_layers: list = field(default_factory=list)   # raw `terms:` of its bases, then its own
 
@@ -209,6 +210,7 @@ def parse_pack(data: Any, path: str, bases: list["Pack"] | None = None) -> Pack:
             if all(layer[0] is not mine[0] for mine in pack.term_layers):
                 pack.term_layers.append(layer)
         pack.exceptions.update(base.exceptions)
+        pack.exception_terms.update(base.exception_terms)
     raw_terms = data.get("terms") or {}
     pack.term_layers.append((raw_terms, path))
     pack.terms = terms.resolve(pack.term_layers)
@@ -218,7 +220,7 @@ def parse_pack(data: Any, path: str, bases: list["Pack"] | None = None) -> Pack:
         used: set[str] = set()
         pack.exceptions[name] = terms.expand_unless(raw, pack.terms, path, used,
                                                     where=f"exceptions.{name}")
-        pack.exceptions[name]["terms_used"] = sorted(used)
+        pack.exception_terms[name] = sorted(used)
     seen: dict[str, int] = {}
     for raw, line in zip(data["rules"], getattr(data["rules"], "item_lines", [])):
         rule = _rule(raw, line, pack)

@@ -139,7 +139,8 @@ def expand_match(alternatives: list, terms, path: str, where: str, used: set[str
 
 
 def expand_unless(raw: Any, terms, path: str, used: set[str] | None = None,
-                  named: dict[str, dict] | None = None, where: str = "unless") -> dict:
+                  named: dict[str, dict] | None = None, where: str = "unless",
+                  named_terms: dict[str, list[str]] | None = None) -> dict:
     """One exceptions mapping from a mapping, or from a list of exception names and mappings:
     phrase lists are joined, `near` entries kept side by side, a `false` switch wins."""
     items = raw if isinstance(raw, list) else [raw]
@@ -151,26 +152,22 @@ def expand_unless(raw: Any, terms, path: str, used: set[str] | None = None,
                 hint = difflib.get_close_matches(item, list(named or {}), n=1, cutoff=0.6)
                 raise _error(path, at, f"{where}: unknown exception '{item}'"
                              + (f" (did you mean '{hint[0]}'?)" if hint else ""))
-            item = named[item]
             if used is not None:
-                used.update(item.get("terms_used", ()))
+                used.update((named_terms or {}).get(item, ()))
+            item = named[item]
             used_here = None
         else:
             used_here = used
         for key, value in item.items():
             if key in UNLESS_LISTS:
                 merged.setdefault(key, [])
-                merged[key] += phrases(value, terms, path, f"{where}.{key}", used_here) \
-                    if used_here is not None or not isinstance(value, list) or \
-                    any(NAME.match(str(v)) for v in value) else list(value)
+                merged[key] += phrases(value, terms, path, f"{where}.{key}", used_here)
             elif key == "near":
                 nears = value if isinstance(value, list) else [value]
                 for near in nears:
                     merged["near"].append({
                         "phrases": phrases(near["phrases"], terms, path, f"{where}.near", used_here),
                         "within": int(near.get("within", 5))})
-            elif key == "terms_used":
-                continue
             elif isinstance(value, bool):
                 merged[key] = merged.get(key, True) and value if key in ("negated", "quoted") \
                     else merged.get(key, False) or value
@@ -187,7 +184,7 @@ def expand_rule(spec: dict, pack: "Pack", rule_id: str) -> tuple[dict, set[str]]
             out[key] = expand_match(out[key], pack.terms, path, f"rule {rule_id}: {key}", used)
     if "unless" in out:
         out["unless"] = expand_unless(out["unless"], pack.terms, path, used, pack.exceptions,
-                                      f"rule {rule_id}: unless")
+                                      f"rule {rule_id}: unless", pack.exception_terms)
     if "applies_if" in out:
         out["applies_if"] = [
             {verb: expand_match(alts, pack.terms, path, f"rule {rule_id}: applies_if.{verb}", used)
