@@ -335,8 +335,9 @@ def terms(pack_specs, fmt) -> None:
     """List the term sets (named vocabularies) of the packs, and the rules that use each."""
     loaded = _load_packs(list(pack_specs) or runner.default_packs())
     # the rules that use a set may sit in packs that extend the one listed
-    everyone = loaded + [p for p in _load_packs(runner.default_packs())
-                         if p.name not in {q.name for q in loaded}]
+    names = {q.name for q in loaded}
+    everyone = loaded + ([p for p in _load_packs(runner.default_packs()) if p.name not in names]
+                         if pack_specs else [])
     rows = []
     for pack in loaded:
         for name in pack.own_terms:
