@@ -78,7 +78,8 @@ def _sentence_bounds(doc: Doc, tok: int) -> tuple[int, int]:
 
 def _marked(doc: Doc, hit: matchers.Hit, mark: str) -> bool:
     """Is the hit `negated` or `quoted` where its context is judged (its first words)?"""
-    return any(getattr(doc[i]._, mark) for i in hit.starts)
+    marks = getattr(nlp.table(doc), mark)
+    return any(marks[i] for i in hit.starts)
 
 
 def excluded(rule: Rule, unit: Unit, doc: Doc, hit: matchers.Hit) -> bool:
@@ -280,7 +281,7 @@ def _order(rule: Rule, unit: Unit, first_seen: dict[int, int]) -> list[Finding]:
     before = compiled(rule, unit, "before",
                       lambda p: matchers.compile_match(rule.spec["before"], unit.lang, p))
     for index, (variant, doc) in enumerate(zip(unit.variants, unit.docs)):
-        early = [h for h in matchers.find_all(before, doc) if not doc[h.tok]._.quoted]
+        early = [h for h in matchers.find_all(before, doc) if not nlp.table(doc).quoted[h.tok]]
         if not early:
             continue
         element = first_seen.get(index)
@@ -352,7 +353,7 @@ def check_metric(rule: Rule, unit: Unit) -> Iterable[Finding]:
                     break
         elif measure == "exclamations":
             marks = [i for i, ch in enumerate(matchers.text_of(doc)) if ch in "!！"
-                     and not doc[matchers.token_of(doc, i)]._.quoted]
+                     and not nlp.table(doc).quoted[matchers.token_of(doc, i)]]
             if len(marks) > limit:
                 located = locate(variant, doc, marks[int(limit)], marks[int(limit)] + 1)
                 if located:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import lang as languages
-from .nlp import clause_of
+from .nlp import clause_of, table
 from .nlp import words as words_of
 from .packs import compile_regex
 
@@ -52,49 +52,27 @@ class Hit:
 
 def text_of(doc: Doc) -> str:
     """The document's text (spaCy rebuilds `doc.text` from its tokens on every access)."""
-    text = doc.user_data.get("text")
-    if text is None:
-        text = doc.user_data["text"] = doc.text
-    return text
+    return table(doc).text
 
 
 def lower_of(doc: Doc) -> str:
-    text = doc.user_data.get("lower")
-    if text is None:
-        text = doc.user_data["lower"] = text_of(doc).lower()
-    return text
+    return table(doc).lower
 
 
 def token_of(doc: Doc, char: int) -> int:
-    """Index of the token holding a character (cached per document)."""
-    table = doc.user_data.get("char_token")
-    if table is None:
-        table = [0] * (len(text_of(doc)) + 1)
-        for tok in doc:  # a token's trailing whitespace belongs to it: together they tile the text
-            for i in range(tok.idx, tok.idx + len(tok.text_with_ws)):
-                table[i] = tok.i
-        table[-1] = len(doc) - 1 if len(doc) else 0
-        doc.user_data["char_token"] = table
-    return table[min(char, len(table) - 1)]
+    """Index of the token holding a character."""
+    starts = table(doc).idx   # a token's trailing whitespace belongs to it
+    return max(bisect.bisect_right(starts, char) - 1, 0)
 
 
 def sentence_of(doc: Doc, tok: int) -> int:
-    table = doc.user_data.get("tok_sent")
-    if table is None:
-        table = [0] * len(doc)
-        for n, sent in enumerate(doc.sents):
-            for i in range(sent.start, sent.end):
-                table[i] = n
-        doc.user_data["tok_sent"] = table
-    return table[tok] if table else 0
+    sents = table(doc).sent
+    return sents[tok] if sents else 0
 
 
 def sentences(doc: Doc) -> list[tuple[int, str]]:
-    """(start offset, text) of each sentence (cached per document)."""
-    cached = doc.user_data.get("sentences")
-    if cached is None:
-        cached = doc.user_data["sentences"] = [(s.start_char, s.text) for s in doc.sents]
-    return cached
+    """(start offset, text) of each sentence."""
+    return table(doc).sentences
 
 
 def char_hit(doc: Doc, start: int, end: int) -> Hit:
@@ -108,15 +86,75 @@ def char_hit(doc: Doc, start: int, end: int) -> Hit:
 
 
 def tok_hit(doc: Doc, tok: int, tok_end: int) -> Hit:
-    last = doc[tok_end - 1]
-    return Hit(doc[tok].idx, last.idx + len(last.text), tok, tok_end)
+    found = table(doc)
+    return Hit(found.idx[tok], found.ends[tok_end - 1], tok, tok_end)
+
+
+class Vocabulary:
+    """Every phrase of one language that any rule looks for, indexed so that a document is
+    scanned once for all of them: Chinese phrases under their first two characters (one
+    character for a one-character phrase), English ones under their first word's forms.
+    Rules compiled later add their phrases; a document scanned before is then searched only
+    for the phrases it has not been searched for."""
+
+    def __init__(self, chars: bool):
+        self.chars = chars
+        self.keys: list = []                      # in the order they were added
+        self.known: set = set()
+        self.by_first: dict[str, list] = {}
+
+    def add(self, key) -> None:
+        if key in self.known:
+            return
+        self.known.add(key)
+        self.keys.append(key)
+        firsts = {key[:2]} if self.chars else {f for f in key[0] if f is not None}
+        for first in firsts:
+            self.by_first.setdefault(first, []).append(key)
+
+    def scan(self, doc: Doc) -> dict:
+        """Hits per phrase found in the document (phrases not found are absent)."""
+        state = doc.user_data.get("vocabulary")
+        if state is None or state[0] is not self:
+            state = doc.user_data["vocabulary"] = [self, 0, {}]
+        _, done, found = state
+        if done == len(self.keys):
+            return found
+        candidates = self._candidates(doc) if done == 0 else self.keys[done:]
+        for key in candidates:
+            hits = _chars(doc, lower_of(doc), key) if self.chars else _words(doc, key)
+            if hits:
+                found[key] = hits
+        state[1] = len(self.keys)
+        return found
+
+    def _candidates(self, doc: Doc) -> list:
+        """The phrases whose first characters (or first word) the document has."""
+        if self.chars:
+            text = lower_of(doc)
+            present = {text[i:i + 2] for i in range(len(text) - 1)} | set(text)
+        else:
+            present = set(table(doc).index)
+        by_first = self.by_first
+        return [key for first in present & by_first.keys() for key in by_first[first]]
+
+
+_VOCABULARIES: dict[tuple[str, int], Vocabulary] = {}
+
+
+def vocabulary(lang: str, nlp) -> Vocabulary:
+    """The vocabulary of a language's pipeline (one per process and pipeline)."""
+    key = (lang, id(nlp))
+    if key not in _VOCABULARIES:
+        _VOCABULARIES[key] = Vocabulary(languages.get(lang).words_are_characters)
+    return _VOCABULARIES[key]
 
 
 class Phrases:
     """A list of phrases, matched as the script's language reads them: on characters where
     words are characters (Chinese), else word by word on lower case or lemma. The phrases are
-    normalised as the text is (Traditional, full width), and each phrase's hits are found
-    once per document, however many rules share it."""
+    normalised as the text is (Traditional, full width), and found through the language's
+    vocabulary: one scan of a document answers every rule."""
 
     def __init__(self, phrases: list[str], lang: str, nlp):
         data = languages.get(lang)
@@ -133,39 +171,18 @@ class Phrases:
                               for t in doc if not t.is_space)
                 if words:
                     self.words.append(words)
-
-        # each phrase under its first character (Chinese) or first word's forms (English):
-        # a document is searched only for the phrases whose first letter or word it has
-        self.by_first: dict[str, list] = {}
-        for key in (self.needles if self.chars else self.words):
-            for first in ({key[0]} if self.chars else {f for f in key[0] if f is not None}):
-                self.by_first.setdefault(first, []).append(key)
-        self.firsts = frozenset(self.by_first)
+        self.vocabulary = vocabulary(lang, nlp)
+        self.keys = frozenset(self.needles if self.chars else self.words)
+        for key in sorted(self.keys, key=repr):
+            self.vocabulary.add(key)
 
     def find(self, doc: Doc) -> list[Hit]:
-        cache = doc.user_data.setdefault("phrase_hits", {})
-        text = lower_of(doc) if self.chars else ""
-        present = _firsts(doc, self.chars) & self.firsts
-        hits: list[Hit] = []
-        for first in present:
-            for key in self.by_first[first]:
-                found = cache.get(key)
-                if found is None:
-                    found = cache[key] = _chars(doc, text, key) if self.chars \
-                        else _words(doc, key)
-                hits += found
-        unique = {(h.start, h.end, h.tok): h for h in hits}
+        found = self.vocabulary.scan(doc)
+        keys = self.keys & found.keys()
+        if not keys:
+            return []
+        unique = {(h.start, h.end, h.tok): h for key in keys for h in found[key]}
         return [unique[k] for k in sorted(unique)]   # the same order whatever the hashing
-
-
-def _firsts(doc: Doc, chars: bool) -> frozenset:
-    """The characters (or the words' forms and lemmas) of a document (cached)."""
-    key = "chars" if chars else "forms"
-    found = doc.user_data.get(key)
-    if found is None:
-        found = doc.user_data[key] = frozenset(lower_of(doc)) if chars \
-            else frozenset(_word_index(doc)[2])
-    return found
 
 
 def _chars(doc: Doc, text: str, needle: str) -> list[Hit]:
@@ -180,7 +197,8 @@ def _chars(doc: Doc, text: str, needle: str) -> list[Hit]:
 
 
 def _words(doc: Doc, words: tuple[tuple[str, str], ...]) -> list[Hit]:
-    lows, lems, index = _word_index(doc)
+    found = table(doc)
+    lows, lems, index = found.lows, found.lems, found.index
     first_low, first_lem = words[0]
     hits = []
     for start in sorted(set(index.get(first_low, ())) |
@@ -191,23 +209,6 @@ def _words(doc: Doc, words: tuple[tuple[str, str], ...]) -> list[Hit]:
                                    for k, (low, lem) in enumerate(words)):
             hits.append(tok_hit(doc, start, end))
     return hits
-
-
-def _word_index(doc: Doc) -> tuple[list[str], list[str], dict[str, list[int]]]:
-    """Lower-case forms, lemmas, and where each occurs (cached per document). A capitalised
-    word inside a sentence is a name: it matches as written, not by lemma ("This is Sue")."""
-    cached = doc.user_data.get("word_index")
-    if cached is None:
-        lows = [t.lower_ for t in doc]
-        lems = [None if t.text[:1].isupper() and not t.is_sent_start and
-                not t.text.isupper() else t._.lem for t in doc]
-        index: dict[str, list[int]] = {}
-        for i, (low, lem) in enumerate(zip(lows, lems)):
-            index.setdefault(low, []).append(i)
-            if lem is not None and lem != low:
-                index.setdefault(lem, []).append(i)
-        cached = doc.user_data["word_index"] = (lows, lems, index)
-    return cached
 
 
 class Exact:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import lang as languages
@@ -25,14 +26,38 @@ _pipelines: dict[tuple[str, str | None], Language] = {}
 CHUNK = 20_000             # characters of text through the pipeline at a time
 
 
+@dataclass
+class Marks:
+    """What the context component found on each token, kept as lists on the document: a
+    spaCy extension attribute costs a dictionary lookup on every read and write, and the
+    rules read every token's marks many times. `token._.lem`, `._.negated` and `._.quoted`
+    read them."""
+
+    lem: list[str]
+    negated: list[bool]
+    quoted: list[bool]
+
+    @classmethod
+    def empty(cls, size: int) -> "Marks":
+        return cls([""] * size, [False] * size, [False] * size)
+
+
+def marks(doc: Doc) -> Marks:
+    found = doc.user_data.get("marks")
+    if found is None:
+        found = doc.user_data["marks"] = Marks.empty(len(doc))
+    return found
+
+
 def _register() -> None:
     """Token extensions and the context component, once per process."""
     from spacy.language import Language
     from spacy.tokens import Token
 
-    for name, default in (("negated", False), ("quoted", False), ("lem", "")):
+    for name in ("negated", "quoted", "lem"):
         if not Token.has_extension(name):
-            Token.set_extension(name, default=default)
+            Token.set_extension(name, getter=lambda tok, name=name:
+                                getattr(marks(tok.doc), name)[tok.i])
     if "scriptcheck_context" not in Language.factories:
         Language.factory("scriptcheck_context", func=lambda nlp, name: ContextMarker(nlp))
 
@@ -117,13 +142,15 @@ class ContextMarker:
     def lemmatise(self, doc: Doc) -> Doc:
         """Sets `lem`, a lower-case lemma, on every token."""
         table = self.lem_table
+        lems = marks(doc).lem
         for tok in doc:
-            low = tok.text.lower()
-            lemma = tok.lemma_.lower() if tok.lemma_ and tok.lemma_ != tok.text else low
+            low = tok.lower_
+            lemma = tok.lemma_
+            lemma = lemma.lower() if lemma and lemma != tok.text else low
             if table is not None and lemma == low:
                 # the lookup table is case-sensitive: "Arrested" should read as "arrest"
                 lemma = str(table.get(low, low)).lower()
-            tok._.lem = lemma
+            lems[tok.i] = lemma
         return doc
 
     @functools.cached_property
@@ -145,12 +172,13 @@ class ContextMarker:
         text = doc.text
         sents = [(s.start_char, s.end_char) for s in doc.sents]
         ranges = quoted_ranges(text, self.data) + reported_ranges(text, sents, self.data)
+        found = marks(doc)
         if ranges:
             for tok in doc:
                 if any(a <= tok.idx < b for a, b in ranges):
-                    tok._.quoted = True
+                    found.quoted[tok.i] = True
         for sent in doc.sents:
-            _mark_negation(list(sent), self.data)
+            _mark_negation(list(sent), self.data, found)
         return doc
 
 
@@ -173,21 +201,76 @@ def _sentence_starts(doc: Doc, data: LangData) -> None:
             tok.is_sent_start = True
 
 
+@dataclass
+class Table:
+    """What the rules read of a document's tokens, read from spaCy in one pass: spaCy builds
+    a new Token object on every access, and thousands of rules ask about the same tokens."""
+
+    text: str
+    lower: str
+    idx: list[int]                 # each token's first character
+    ends: list[int]                # each token's end (without trailing whitespace)
+    lows: list[str]
+    lems: list[str | None]         # None: a name (capitalised inside a sentence), as written
+    sent: list[int]                # sentence of each token
+    clause: list[int]              # clause of each token, counted through the document
+    negated: list[bool]
+    quoted: list[bool]
+    sentences: list[tuple[int, str]]   # (start offset, text) of each sentence
+    index: dict[str, list[int]]    # where each lower-case form and lemma occurs
+
+
+def table(doc: Doc) -> Table:
+    """The document's table (built on first use, then kept with the document)."""
+    found = doc.user_data.get("table")
+    if found is not None:
+        return found
+    from spacy.attrs import IDX, LOWER, ORTH, SENT_START
+
+    data = languages.get(doc.lang_)
+    strings = doc.vocab.strings
+    text = doc.text
+    rows = doc.to_array([IDX, ORTH, LOWER, SENT_START]).tolist() if len(doc) else []
+    if doc.has_annotation("DEP"):   # a trained parser's sentences come from its tree
+        starts = {s.start for s in doc.sents}
+    else:
+        starts = {i for i, row in enumerate(rows) if row[3] == 1} | {0}
+    marked = marks(doc)
+    idx = [row[0] for row in rows]
+    words = [strings[row[1]] for row in rows]
+    lows = [strings[row[2]] for row in rows]
+    ends = [start + len(word) for start, word in zip(idx, words)]
+    lems = [None if word[:1].isupper() and i not in starts and not word.isupper() else lem
+            for i, (word, lem) in enumerate(zip(words, marked.lem))]
+    index: dict[str, list[int]] = {}
+    for i, (low, lem) in enumerate(zip(lows, lems)):
+        index.setdefault(low, []).append(i)
+        if lem is not None and lem != low:
+            index.setdefault(lem, []).append(i)
+    sent, clause = [], []
+    n_sent, n_clause = -1, 0
+    ends_clause = data.clause_ends
+    for i, word in enumerate(words):
+        if i in starts:
+            n_sent += 1
+            n_clause += 1 if i else 0
+        sent.append(n_sent)
+        clause.append(n_clause)
+        if word in ends_clause or ("\n" in word and word.isspace()):
+            n_clause += 1
+    firsts = sorted(starts) if rows else []
+    found = doc.user_data["table"] = Table(
+        text, text.lower(), idx, ends, lows, lems, sent, clause, marked.negated, marked.quoted,
+        [(idx[a], text[idx[a]:ends[b - 1]]) for a, b in zip(firsts, firsts[1:] + [len(idx)])],
+        index)
+    return found
+
+
 def clause_of(doc: Doc, tok: int) -> int:
-    """The clause a token is in, counted through the document (cached): clauses end at the
-    language's clause punctuation, at line breaks and at sentence ends."""
-    table = doc.user_data.get("tok_clause")
-    if table is None:
-        data = languages.get(doc.lang_)
-        table, n = [], 0
-        for t in doc:
-            if t.is_sent_start and t.i:
-                n += 1
-            table.append(n)
-            if t.text in data.clause_ends or (t.is_space and "\n" in t.text):
-                n += 1
-        doc.user_data["tok_clause"] = table
-    return table[tok] if table else 0
+    """The clause a token is in, counted through the document: clauses end at the language's
+    clause punctuation, at line breaks and at sentence ends."""
+    clauses = table(doc).clause
+    return clauses[tok] if clauses else 0
 
 
 def is_negator(tok: Token, data: LangData, toks: list[Token] | None = None, i: int = 0) -> bool:
@@ -273,7 +356,7 @@ def _rhetorical(toks: list[Token], data: LangData) -> int:
     return end
 
 
-def _not_paying(toks: list[Token], i: int, data: LangData) -> int:
+def _not_paying(toks: list[Token], i: int, data: LangData, lems: list[str]) -> int:
     """不还钱后果自负, "not paying will get you…": a negator right before a paying word states
     a condition; its scope is that word and its object (the number of tokens), else 0."""
     rest = [t for t in toks[i + 1:] if not t.is_space]
@@ -283,7 +366,7 @@ def _not_paying(toks: list[Token], i: int, data: LangData) -> int:
     if data.words_are_characters:
         paying = verb.text.startswith(data.condition_verbs)
     else:
-        paying = verb.lower_ in data.condition_verbs or verb._.lem in data.condition_verbs
+        paying = verb.lower_ in data.condition_verbs or lems[verb.i] in data.condition_verbs
     if not paying:
         return 0
     scope = 1
@@ -292,7 +375,7 @@ def _not_paying(toks: list[Token], i: int, data: LangData) -> int:
     return scope
 
 
-def _mark_negation(toks: list[Token], data: LangData) -> None:
+def _mark_negation(toks: list[Token], data: LangData, found: Marks) -> None:
     active, count, limit, conditional, worry = False, 0, data.max_scope, False, False
     clause_start, rhetoric = 0, None
     for i, tok in enumerate(toks):
@@ -312,7 +395,7 @@ def _mark_negation(toks: list[Token], data: LangData) -> None:
         if active and _ends_scope(toks, i, data, worry):
             active = False
         if active:
-            tok._.negated = True
+            found.negated[tok.i] = True
             worry = worry or text in data.worry
             count += 1
             if count >= limit:
@@ -321,7 +404,7 @@ def _mark_negation(toks: list[Token], data: LangData) -> None:
             continue   # a rhetorical question or warning: its negators insist, they deny nothing
         if is_negator(tok, data, toks, i) and not _is_suggestion(toks, i, data):
             active, count, worry = True, 0, False
-            paying = _not_paying(toks, i, data)
+            paying = _not_paying(toks, i, data, found.lem)
             limit = paying if paying else data.condition_scope if conditional else data.max_scope
 
 
@@ -413,11 +496,22 @@ def parse(texts: list[str], lang: str, model: str | None = None) -> list[Doc]:
     parts: list[list[Doc]] = [[] for _ in texts]
     for owner, doc in zip(owners, nlp.pipe(pieces)):
         parts[owner].append(doc)
-    docs = [found[0] if len(found) == 1 else Doc.from_docs(found, ensure_whitespace=False)
-            for found in parts]
+    docs = [found[0] if len(found) == 1 else _joined(found) for found in parts]
     for doc, (_, where) in zip(docs, normal):
         doc.user_data["orig"] = where
     return docs
+
+
+def _joined(pieces: list[Doc]) -> Doc:
+    """One document of a long text's pieces, with the marks of every piece."""
+    from spacy.tokens import Doc
+
+    doc = Doc.from_docs(pieces, ensure_whitespace=False)
+    found = [marks(piece) for piece in pieces]
+    doc.user_data["marks"] = Marks([x for m in found for x in m.lem],
+                                   [x for m in found for x in m.negated],
+                                   [x for m in found for x in m.quoted])
+    return doc
 
 
 def original(doc: Doc, offset: int) -> int:
