@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from . import lang as languages
@@ -303,14 +302,14 @@ def check_variables(rule: Rule, unit: Unit) -> Iterable[Finding]:
     forbidden = rule.spec.get("forbid") or []
     forbidden = [forbidden] if isinstance(forbidden, str) else forbidden
     findings = []
+    banned = matchers.glob_matcher(tuple(forbidden))
     for slot in slots(unit.script.tree):
-        if any(fnmatch(var, g) for var in slot.variables for g in forbidden):
+        if any(map(banned, slot.variables)):
             findings.append(make(rule, unit, slot.span))
     required = rule.spec.get("require") or []
     for entry in [required] if isinstance(required, str) else required:
-        globs = _globs(entry)
-        carriers = {id(s) for s in slots(unit.script.tree)
-                    if any(fnmatch(v, g) for v in s.variables for g in globs)}
+        wanted = matchers.glob_matcher(tuple(_globs(entry)))
+        carriers = {id(s) for s in slots(unit.script.tree) if any(map(wanted, s.variables))}
         findings += _report_missing(rule, unit, missing_paths(unit.script.tree, carriers))
     return findings
 

@@ -7,8 +7,10 @@ English phrases are matched word by word on lemma or lower case, so `arrest` fin
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import fnmatch
+import functools
+import re
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import lang as languages
 from .nlp import clause_of, table
@@ -29,8 +31,7 @@ class RegexTimeout(Exception):
         self.pattern = pattern
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):   # a tuple: made by the hundred thousand, it must be cheap
     start: int    # character offsets in doc.text
     end: int
     tok: int      # token indices [tok, tok_end)
@@ -93,7 +94,7 @@ def tok_hit(doc: Doc, tok: int, tok_end: int) -> Hit:
 class Vocabulary:
     """Every phrase of one language that any rule looks for, indexed so that a document is
     scanned once for all of them: Chinese phrases under their first two characters (one
-    character for a one-character phrase), English ones under their first word's forms.
+    character for a one-character phrase), English ones under their first two words' forms.
     Rules compiled later add their phrases; a document scanned before is then searched only
     for the phrases it has not been searched for."""
 
@@ -108,9 +109,18 @@ class Vocabulary:
             return
         self.known.add(key)
         self.keys.append(key)
-        firsts = {key[:2]} if self.chars else {f for f in key[0] if f is not None}
-        for first in firsts:
+        for first in self._firsts(key):
             self.by_first.setdefault(first, []).append(key)
+
+    def _firsts(self, key) -> set:
+        """What a document must have for the phrase to be in it: its first two characters,
+        or its first two words in one of their forms (one for a one-word phrase)."""
+        if self.chars:
+            return {key[:2]}
+        forms = [[f for f in word if f is not None] for word in key[:2]]
+        if len(forms) == 1:
+            return {(a,) for a in forms[0]}
+        return {(a, b) for a in forms[0] for b in forms[1]}
 
     def scan(self, doc: Doc) -> dict:
         """Hits per phrase found in the document (phrases not found are absent)."""
@@ -134,9 +144,14 @@ class Vocabulary:
             text = lower_of(doc)
             present = {text[i:i + 2] for i in range(len(text) - 1)} | set(text)
         else:
-            present = set(table(doc).index)
+            found = table(doc)
+            forms = [{low, lem} - {None} for low, lem in zip(found.lows, found.lems)]
+            present = {(a,) for a in found.index}
+            present.update((a, b) for here, after in zip(forms, forms[1:])
+                           for a in here for b in after)
         by_first = self.by_first
-        return [key for first in present & by_first.keys() for key in by_first[first]]
+        return list(dict.fromkeys(key for first in present & by_first.keys()
+                                  for key in by_first[first]))
 
 
 _VOCABULARIES: dict[tuple[str, int], Vocabulary] = {}
@@ -178,7 +193,9 @@ class Phrases:
 
     def find(self, doc: Doc) -> list[Hit]:
         found = self.vocabulary.scan(doc)
-        keys = self.keys & found.keys()
+        mine = self.keys
+        keys = [k for k in mine if k in found] if len(mine) <= len(found) else \
+            [k for k in found if k in mine]
         if not keys:
             return []
         unique = {(h.start, h.end, h.tok): h for key in keys for h in found[key]}
@@ -263,14 +280,38 @@ def _lemma_keys(pattern: list[dict]) -> list[dict]:
 
 
 class Tokens:
+    """spaCy token patterns. A pattern runs only in documents that have one of the words it
+    needs (its rarest required LOWER or ORTH): spaCy's matcher tests every token against
+    every pattern, and most documents cannot match."""
+
     def __init__(self, patterns: list[list[dict]], nlp):
         from spacy.matcher import Matcher
 
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("p", [_lemma_keys(p) for p in patterns])
+        self.anchors = [_anchor(p) for p in patterns]
 
     def find(self, doc: Doc) -> list[Hit]:
+        words = table(doc).index
+        if not any(anchor is None or any(w in words for w in anchor) for anchor in self.anchors):
+            return []
         return [tok_hit(doc, start, end) for _, start, end in self.matcher(doc)]
+
+
+def _anchor(pattern: list[dict]) -> frozenset | None:
+    """The smallest set of words one of which the pattern needs (None: it needs none)."""
+    needed = []
+    for token in pattern:
+        if token.get("OP", "+") not in ("+", "!") or token.get("OP") == "!":
+            continue
+        for key in ("LOWER", "ORTH", "TEXT"):
+            value = token.get(key)
+            if isinstance(value, str):
+                needed.append(frozenset([value.lower()]))
+            elif isinstance(value, dict) and set(value) == {"IN"} and \
+                    all(isinstance(v, str) for v in value["IN"]):
+                needed.append(frozenset(v.lower() for v in value["IN"]))
+    return min(needed, key=len) if needed else None
 
 
 class Near:
@@ -374,13 +415,20 @@ class Slots:
     script names the agency when it says `{{ agency.name }}`, whatever its sample value."""
 
     def __init__(self, globs: list[str]):
-        self.globs = globs
+        self.matches = glob_matcher(tuple(globs))
 
     def find(self, doc: Doc) -> list[Hit]:
-        from fnmatch import fnmatch
-
         return [char_hit(doc, start, end) for start, end, names in doc.user_data.get("slots", ())
-                if any(fnmatch(name, g) for name in names for g in self.globs)]
+                if any(map(self.matches, names))]
+
+
+@functools.lru_cache(maxsize=None)
+def glob_matcher(globs: tuple[str, ...]):
+    """Does a variable's dotted name match one of the globs (`agency.*`, `*.phone`)?"""
+    if not globs:
+        return lambda name: False
+    pattern = re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in globs))
+    return lambda name: pattern.match(name) is not None
 
 
 def compile_match(alternatives: list[dict], lang: str, nlp) -> list:

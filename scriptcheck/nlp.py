@@ -141,16 +141,20 @@ class ContextMarker:
 
     def lemmatise(self, doc: Doc) -> Doc:
         """Sets `lem`, a lower-case lemma, on every token."""
+        from spacy.attrs import LEMMA, LOWER, ORTH
+
         table = self.lem_table
+        strings = doc.vocab.strings
         lems = marks(doc).lem
-        for tok in doc:
-            low = tok.lower_
-            lemma = tok.lemma_
-            lemma = lemma.lower() if lemma and lemma != tok.text else low
+        rows = doc.to_array([ORTH, LOWER, LEMMA]).tolist() if len(doc) else []
+        for i, (orth, lower, lemma) in enumerate(rows):
+            low = strings[lower]
+            lemma = strings[lemma] if lemma else ""
+            lemma = lemma.lower() if lemma and lemma != strings[orth] else low
             if table is not None and lemma == low:
                 # the lookup table is case-sensitive: "Arrested" should read as "arrest"
                 lemma = str(table.get(low, low)).lower()
-            lems[tok.i] = lemma
+            lems[i] = lemma
         return doc
 
     @functools.cached_property
@@ -167,16 +171,20 @@ class ContextMarker:
         return lookups.get_table("lemma_lookup")
 
     def __call__(self, doc: Doc) -> Doc:
+        from spacy.attrs import IDX
+
         _sentence_starts(doc, self.data)
         self.lemmatise(doc)
-        text = doc.text
+        text = doc.user_data.get("text")
+        if text is None:
+            text = doc.text
         sents = [(s.start_char, s.end_char) for s in doc.sents]
         ranges = quoted_ranges(text, self.data) + reported_ranges(text, sents, self.data)
         found = marks(doc)
         if ranges:
-            for tok in doc:
-                if any(a <= tok.idx < b for a, b in ranges):
-                    found.quoted[tok.i] = True
+            for i, at in enumerate(doc.to_array([IDX]).tolist()):
+                if any(a <= at < b for a, b in ranges):
+                    found.quoted[i] = True
         for sent in doc.sents:
             _mark_negation(list(sent), self.data, found)
         return doc
@@ -185,20 +193,27 @@ class ContextMarker:
 def _sentence_starts(doc: Doc, data: LangData) -> None:
     """A blank line ends a sentence; an opening bracket or quote after a sentence end begins
     the next one (the sentencizer keeps punctuation after a full stop in the sentence before)."""
-    if doc.has_annotation("DEP"):
+    if doc.has_annotation("DEP") or len(doc) < 2:
         return  # a trained parser's boundaries are left as they are
-    for tok in list(doc)[1:]:
-        if not tok.is_sent_start:
+    from spacy.attrs import ORTH, SENT_START
+
+    strings = doc.vocab.strings
+    rows = doc.to_array([ORTH, SENT_START]).tolist()
+    words = [strings[orth] for orth, _ in rows]
+    starts = [start == 1 for _, start in rows]
+    for i in range(1, len(words)):
+        if not starts[i]:
             continue
-        j = tok.i
-        while j - 1 > 0 and doc[j - 1].text in data.openers and not doc[j - 1].is_sent_start:
+        j = i
+        while j - 1 > 0 and words[j - 1] in data.openers and not starts[j - 1]:
             j -= 1
-        if j != tok.i:
-            tok.is_sent_start = False
-            doc[j].is_sent_start = True
-    for tok in list(doc)[1:]:
-        if doc[tok.i - 1].is_space and "\n" in doc[tok.i - 1].text and not tok.is_space:
-            tok.is_sent_start = True
+        if j != i:
+            doc[i].is_sent_start, starts[i] = False, False
+            doc[j].is_sent_start, starts[j] = True, True
+    for i in range(1, len(words)):
+        before = words[i - 1]
+        if not starts[i] and "\n" in before and before.isspace() and not words[i].isspace():
+            doc[i].is_sent_start, starts[i] = True, True
 
 
 @dataclass
@@ -229,7 +244,9 @@ def table(doc: Doc) -> Table:
 
     data = languages.get(doc.lang_)
     strings = doc.vocab.strings
-    text = doc.text
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.text
     rows = doc.to_array([IDX, ORTH, LOWER, SENT_START]).tolist() if len(doc) else []
     if doc.has_annotation("DEP"):   # a trained parser's sentences come from its tree
         starts = {s.start for s in doc.sents}
@@ -494,11 +511,17 @@ def parse(texts: list[str], lang: str, model: str | None = None) -> list[Doc]:
             pieces.append(piece)
             owners.append(i)
     parts: list[list[Doc]] = [[] for _ in texts]
-    for owner, doc in zip(owners, nlp.pipe(pieces)):
+    made = []
+    for piece in pieces:   # the text kept: spaCy rebuilds doc.text from its tokens
+        doc = nlp.make_doc(piece)
+        doc.user_data["text"] = piece
+        made.append(doc)
+    for owner, doc in zip(owners, nlp.pipe(made)):
         parts[owner].append(doc)
     docs = [found[0] if len(found) == 1 else _joined(found) for found in parts]
-    for doc, (_, where) in zip(docs, normal):
+    for doc, (text, where) in zip(docs, normal):
         doc.user_data["orig"] = where
+        doc.user_data["text"] = text   # what the tokens tile (doc.text rebuilds it from them)
     return docs
 
 
