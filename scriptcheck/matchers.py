@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import lang as languages
-from .nlp import clause_of, table
+from .nlp import Table, clause_of, table
 from .nlp import words as words_of
 from .packs import compile_regex
 
@@ -78,16 +78,26 @@ def sentences(doc: Doc) -> list[tuple[int, str]]:
 
 def char_hit(doc: Doc, start: int, end: int) -> Hit:
     """A hit on characters, without the whitespace a pattern may have taken at its ends."""
-    text = text_of(doc)
+    return _char_hit(table(doc), start, end)
+
+
+def _char_hit(found: Table, start: int, end: int) -> Hit:
+    text = found.text
     while start < end - 1 and text[start].isspace():
         start += 1
     while end > start + 1 and text[end - 1].isspace():
         end -= 1
-    return Hit(start, end, token_of(doc, start), token_of(doc, max(end - 1, start)) + 1)
+    starts = found.idx   # a token's trailing whitespace belongs to it
+    first = max(bisect.bisect_right(starts, start) - 1, 0)
+    last = max(bisect.bisect_right(starts, max(end - 1, start)) - 1, 0)
+    return Hit(start, end, first, last + 1)
 
 
 def tok_hit(doc: Doc, tok: int, tok_end: int) -> Hit:
-    found = table(doc)
+    return _tok_hit(table(doc), tok, tok_end)
+
+
+def _tok_hit(found: Table, tok: int, tok_end: int) -> Hit:
     return Hit(found.idx[tok], found.ends[tok_end - 1], tok, tok_end)
 
 
@@ -95,22 +105,28 @@ class Vocabulary:
     """Every phrase of one language that any rule looks for, indexed so that a document is
     scanned once for all of them: Chinese phrases under their first two characters (one
     character for a one-character phrase), English ones under their first two words' forms.
-    Rules compiled later add their phrases; a document scanned before is then searched only
-    for the phrases it has not been searched for."""
+    The scan answers every phrase list (a rule's, a frame part's) at once. Rules compiled
+    later add their phrases; a document scanned before is then searched for those alone."""
 
     def __init__(self, chars: bool):
         self.chars = chars
         self.keys: list = []                      # in the order they were added
-        self.known: set = set()
-        self.by_first: dict[str, list] = {}
+        self.owners: dict = {}                    # phrase -> the phrase lists that have it
+        self.lists = 0                            # phrase lists registered
+        self.by_first: dict = {}
 
-    def add(self, key) -> None:
-        if key in self.known:
-            return
-        self.known.add(key)
-        self.keys.append(key)
-        for first in self._firsts(key):
-            self.by_first.setdefault(first, []).append(key)
+    def register(self, keys) -> int:
+        """A phrase list's number; its phrases are added to the index."""
+        number = self.lists
+        self.lists += 1
+        for key in sorted(keys, key=repr):
+            if key not in self.owners:
+                self.owners[key] = []
+                self.keys.append(key)
+                for first in self._firsts(key):
+                    self.by_first.setdefault(first, []).append(key)
+            self.owners[key].append(number)
+        return number
 
     def _firsts(self, key) -> set:
         """What a document must have for the phrase to be in it: its first two characters,
@@ -122,29 +138,49 @@ class Vocabulary:
             return {(a,) for a in forms[0]}
         return {(a, b) for a in forms[0] for b in forms[1]}
 
-    def scan(self, doc: Doc) -> dict:
-        """Hits per phrase found in the document (phrases not found are absent)."""
+    def find(self, doc: Doc, number: int, keys: frozenset) -> list[Hit]:
+        """The hits of phrase list `number` (its phrases: `keys`), in text order."""
         state = doc.user_data.get("vocabulary")
-        if state is None or state[0] is not self:
-            state = doc.user_data["vocabulary"] = [self, 0, {}]
-        _, done, found = state
-        if done == len(self.keys):
-            return found
-        candidates = self._candidates(doc) if done == 0 else self.keys[done:]
+        if state is None or state.vocabulary is not self or state.keys != len(self.keys):
+            state = self._scan(doc, state)
+        if number < state.lists:
+            hits = state.by_list.get(number)
+            if hits is None:
+                return []
+        else:   # a list registered after the document was scanned
+            found = state.found
+            hits = [h for k in keys if k in found for h in found[k]]
+        unique = {(h.start, h.end, h.tok): h for h in hits}
+        return [unique[k] for k in sorted(unique)]   # the same order whatever the hashing
+
+    def _scan(self, doc: Doc, state: "_Scanned | None") -> "_Scanned":
+        if state is None or state.vocabulary is not self:
+            state = _Scanned(self)
+            candidates = self._candidates(doc)
+        else:
+            candidates = self.keys[state.keys:]
+        found = state.found
+        doc_table = table(doc)
         for key in candidates:
-            hits = _chars(doc, lower_of(doc), key) if self.chars else _words(doc, key)
+            hits = _chars(doc_table, key) if self.chars else _words(doc_table, key)
             if hits:
                 found[key] = hits
-        state[1] = len(self.keys)
-        return found
+        by_list: dict[int, list[Hit]] = {}
+        owners = self.owners
+        for key, hits in found.items():
+            for number in owners[key]:
+                by_list.setdefault(number, []).extend(hits)
+        state.keys, state.lists, state.by_list = len(self.keys), self.lists, by_list
+        doc.user_data["vocabulary"] = state
+        return state
 
     def _candidates(self, doc: Doc) -> list:
         """The phrases whose first characters (or first word) the document has."""
+        found = table(doc)
         if self.chars:
-            text = lower_of(doc)
+            text = found.lower
             present = {text[i:i + 2] for i in range(len(text) - 1)} | set(text)
         else:
-            found = table(doc)
             forms = [{low, lem} - {None} for low, lem in zip(found.lows, found.lems)]
             present = {(a,) for a in found.index}
             present.update((a, b) for here, after in zip(forms, forms[1:])
@@ -152,6 +188,17 @@ class Vocabulary:
         by_first = self.by_first
         return list(dict.fromkeys(key for first in present & by_first.keys()
                                   for key in by_first[first]))
+
+
+class _Scanned:
+    """A document's scan: hits per phrase, and per phrase list known at the time."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+        self.keys = 0                  # phrases searched for
+        self.lists = 0                 # phrase lists answered in by_list
+        self.found: dict = {}
+        self.by_list: dict[int, list[Hit]] = {}
 
 
 _VOCABULARIES: dict[tuple[str, int], Vocabulary] = {}
@@ -188,43 +235,35 @@ class Phrases:
                     self.words.append(words)
         self.vocabulary = vocabulary(lang, nlp)
         self.keys = frozenset(self.needles if self.chars else self.words)
-        for key in sorted(self.keys, key=repr):
-            self.vocabulary.add(key)
+        self.number = self.vocabulary.register(self.keys)
 
     def find(self, doc: Doc) -> list[Hit]:
-        found = self.vocabulary.scan(doc)
-        mine = self.keys
-        keys = [k for k in mine if k in found] if len(mine) <= len(found) else \
-            [k for k in found if k in mine]
-        if not keys:
-            return []
-        unique = {(h.start, h.end, h.tok): h for key in keys for h in found[key]}
-        return [unique[k] for k in sorted(unique)]   # the same order whatever the hashing
+        return self.vocabulary.find(doc, self.number, self.keys)
 
 
-def _chars(doc: Doc, text: str, needle: str) -> list[Hit]:
+def _chars(found: Table, needle: str) -> list[Hit]:
+    text = found.lower
     if needle not in text:
         return []
     hits = []
     at = text.find(needle)
     while at >= 0:
-        hits.append(char_hit(doc, at, at + len(needle)))
+        hits.append(_char_hit(found, at, at + len(needle)))
         at = text.find(needle, at + 1)
     return hits
 
 
-def _words(doc: Doc, words: tuple[tuple[str, str], ...]) -> list[Hit]:
-    found = table(doc)
+def _words(found: Table, words: tuple[tuple[str, str], ...]) -> list[Hit]:
     lows, lems, index = found.lows, found.lems, found.index
     first_low, first_lem = words[0]
     hits = []
     for start in sorted(set(index.get(first_low, ())) |
                         set(index.get(first_lem, ()) if first_lem is not None else ())):
         end = start + len(words)
-        if end <= len(doc) and all(lows[start + k] == low or
+        if end <= len(lows) and all(lows[start + k] == low or
                                    (lem is not None and lems[start + k] == lem)
                                    for k, (low, lem) in enumerate(words)):
-            hits.append(tok_hit(doc, start, end))
+            hits.append(_tok_hit(found, start, end))
     return hits
 
 
@@ -249,17 +288,32 @@ class Regex:
         self.patterns = [(p, compile_regex(languages.normalise_pattern(p, data)))
                          for p in patterns]
 
+        self.seen: dict[str, list[tuple[int, int]]] = {}   # sentence -> matches in it
+
+    MEMORY = 20_000   # sentences remembered: the variants of a script share most of theirs
+
     def find(self, doc: Doc) -> list[Hit]:
+        found = table(doc)
         hits = []
-        for source, pattern in self.patterns:
-            for start, text in sentences(doc):
-                try:
-                    for m in pattern.finditer(text, timeout=REGEX_TIMEOUT):
-                        if m.end() > m.start():
-                            hits.append(char_hit(doc, start + m.start(), start + m.end()))
-                except TimeoutError:
-                    raise RegexTimeout(source) from None
+        for start, text in found.sentences:
+            spans = self.seen.get(text)
+            if spans is None:
+                spans = self._search(text)
+                if len(self.seen) >= self.MEMORY:
+                    self.seen.clear()
+                self.seen[text] = spans
+            hits += [_char_hit(found, start + a, start + b) for a, b in spans]
         return hits
+
+    def _search(self, text: str) -> list[tuple[int, int]]:
+        spans = []
+        for source, pattern in self.patterns:
+            try:
+                spans += [m.span() for m in pattern.finditer(text, timeout=REGEX_TIMEOUT)
+                          if m.end() > m.start()]
+            except TimeoutError:
+                raise RegexTimeout(source) from None
+        return spans
 
 
 def _lemma_keys(pattern: list[dict]) -> list[dict]:
@@ -280,9 +334,9 @@ def _lemma_keys(pattern: list[dict]) -> list[dict]:
 
 
 class Tokens:
-    """spaCy token patterns. A pattern runs only in documents that have one of the words it
-    needs (its rarest required LOWER or ORTH): spaCy's matcher tests every token against
-    every pattern, and most documents cannot match."""
+    """spaCy token patterns. They run only in documents that have the words a pattern needs
+    (its required LOWER or ORTH tokens): spaCy's matcher tests every token against every
+    pattern, and most documents cannot match."""
 
     def __init__(self, patterns: list[list[dict]], nlp):
         from spacy.matcher import Matcher
@@ -293,13 +347,14 @@ class Tokens:
 
     def find(self, doc: Doc) -> list[Hit]:
         words = table(doc).index
-        if not any(anchor is None or any(w in words for w in anchor) for anchor in self.anchors):
+        if not any(all(any(w in words for w in needed) for needed in anchor)
+                   for anchor in self.anchors):
             return []
         return [tok_hit(doc, start, end) for _, start, end in self.matcher(doc)]
 
 
-def _anchor(pattern: list[dict]) -> frozenset | None:
-    """The smallest set of words one of which the pattern needs (None: it needs none)."""
+def _anchor(pattern: list[dict]) -> list[frozenset]:
+    """For each token the pattern needs to be a listed word, those words."""
     needed = []
     for token in pattern:
         if token.get("OP", "+") not in ("+", "!") or token.get("OP") == "!":
@@ -311,7 +366,7 @@ def _anchor(pattern: list[dict]) -> frozenset | None:
             elif isinstance(value, dict) and set(value) == {"IN"} and \
                     all(isinstance(v, str) for v in value["IN"]):
                 needed.append(frozenset(v.lower() for v in value["IN"]))
-    return min(needed, key=len) if needed else None
+    return needed
 
 
 class Near:

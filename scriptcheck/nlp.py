@@ -500,8 +500,6 @@ def parse(texts: list[str], lang: str, model: str | None = None) -> list[Doc]:
     `user_data["orig"]`, where its offsets stand in the text as written (None: the same).
     Long texts go through the pipeline in sentence-sized pieces that are joined again, so
     spaCy's max_length (E088) never refuses a script."""
-    from spacy.tokens import Doc
-
     data = languages.get(lang)
     nlp = pipeline(lang, model)
     normal = [languages.normalise(t, data) for t in texts]
