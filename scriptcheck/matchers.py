@@ -113,11 +113,15 @@ class Vocabulary:
         self.keys: list = []                      # in the order they were added
         self.owners: dict = {}                    # phrase -> the phrase lists that have it
         self.lists = 0                            # phrase lists registered
+        self.numbers: dict[frozenset, int] = {}   # each list's number
         self.by_first: dict = {}
 
-    def register(self, keys) -> int:
-        """A phrase list's number; its phrases are added to the index."""
-        number = self.lists
+    def register(self, keys: frozenset) -> int:
+        """A phrase list's number (one for lists of the same phrases: many rules share a
+        term set); its phrases are added to the index."""
+        if keys in self.numbers:
+            return self.numbers[keys]
+        number = self.numbers[keys] = self.lists
         self.lists += 1
         for key in sorted(keys, key=repr):
             if key not in self.owners:
@@ -135,7 +139,7 @@ class Vocabulary:
             return {key[:2]}
         forms = [[f for f in word if f is not None] for word in key[:2]]
         if len(forms) == 1:
-            return {(a,) for a in forms[0]}
+            return set(forms[0])
         return {(a, b) for a in forms[0] for b in forms[1]}
 
     def find(self, doc: Doc, number: int, keys: frozenset) -> list[Hit]:
@@ -143,15 +147,16 @@ class Vocabulary:
         state = doc.user_data.get("vocabulary")
         if state is None or state.vocabulary is not self or state.keys != len(self.keys):
             state = self._scan(doc, state)
-        if number < state.lists:
-            hits = state.by_list.get(number)
-            if hits is None:
-                return []
-        else:   # a list registered after the document was scanned
-            found = state.found
-            hits = [h for k in keys if k in found for h in found[k]]
-        unique = {(h.start, h.end, h.tok): h for h in hits}
-        return [unique[k] for k in sorted(unique)]   # the same order whatever the hashing
+        answer = state.answers.get(number)
+        if answer is None:
+            if number < state.lists:
+                hits = state.by_list.get(number, ())
+            else:   # a list registered after the document was scanned
+                found = state.found
+                hits = [h for k in keys if k in found for h in found[k]]
+            unique = {(h.start, h.end, h.tok): h for h in hits}
+            answer = state.answers[number] = [unique[k] for k in sorted(unique)]
+        return list(answer)   # the same order whatever the hashing; the caller's to keep
 
     def _scan(self, doc: Doc, state: "_Scanned | None") -> "_Scanned":
         if state is None or state.vocabulary is not self:
@@ -171,6 +176,7 @@ class Vocabulary:
             for number in owners[key]:
                 by_list.setdefault(number, []).extend(hits)
         state.keys, state.lists, state.by_list = len(self.keys), self.lists, by_list
+        state.answers = {}
         doc.user_data["vocabulary"] = state
         return state
 
@@ -180,11 +186,11 @@ class Vocabulary:
         if self.chars:
             text = found.lower
             present = {text[i:i + 2] for i in range(len(text) - 1)} | set(text)
-        else:
-            forms = [{low, lem} - {None} for low, lem in zip(found.lows, found.lems)]
-            present = {(a,) for a in found.index}
-            present.update((a, b) for here, after in zip(forms, forms[1:])
-                           for a in here for b in after)
+        else:   # words (one-word phrases) and pairs of neighbours, in either form
+            lows, lems = found.lows, found.lems
+            present = set(found.index)
+            for firsts, seconds in ((lows, lows), (lows, lems), (lems, lows), (lems, lems)):
+                present.update(zip(firsts, seconds[1:]))
         by_first = self.by_first
         return list(dict.fromkeys(key for first in present & by_first.keys()
                                   for key in by_first[first]))
@@ -199,6 +205,7 @@ class _Scanned:
         self.lists = 0                 # phrase lists answered in by_list
         self.found: dict = {}
         self.by_list: dict[int, list[Hit]] = {}
+        self.answers: dict[int, list[Hit]] = {}   # each list's hits, in text order
 
 
 _VOCABULARIES: dict[tuple[str, int], Vocabulary] = {}
