@@ -2,11 +2,13 @@
 and assemble the JSON report of DESIGN.md."""
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 
 from . import __version__, baseline, changed as changed_mod, discover, matchers, packs
-from . import parallel, unused
+from . import parallel, store, unused
+from .analyses import Analyses
 from .config import Config
 from .cache import Cache
 from .engine import Engine, Options, dedupe, effective_meta, identity
@@ -83,10 +85,17 @@ def run(paths: list[str], config: Config, options: Options,
             roots.append(root)
     loader = Loader(roots, make_environment(config.trim_blocks, config.lstrip_blocks),
                     config.encoding, Limits(config.max_depth, config.max_file_size))
+    cache_dir = cache_dir or config.cache_dir
+    # not the roots: the cache is keyed by content, however the paths were spelt
+    settings = (config.trim_blocks, config.lstrip_blocks, config.encoding,
+                config.max_depth, config.max_file_size, config.regex_timeout)
+    analyse = Analyses(cache_dir, loader, settings).analyze if cache_dir else \
+        functools.partial(analyze, loader=loader)
     analysed: list[tuple[Script, str, bool]] = []
-    for path, root, explicit in files:
-        if explicit or not discover.is_partial_by_name(path, root, config.partials):
-            analysed.append((analyze(path, loader), root, explicit))
+    with store.gc_paused():
+        for path, root, explicit in files:
+            if explicit or not discover.is_partial_by_name(path, root, config.partials):
+                analysed.append((analyse(path), root, explicit))
     used = {os.path.normpath(p) for script, _, _ in analysed for p in script.uses}
     # a file that another checked file includes, extends or imports is checked through it
     scripts = [s for s, _, explicit in analysed
@@ -98,13 +107,10 @@ def run(paths: list[str], config: Config, options: Options,
     engine = Engine(loaded, options, loader)
     sources = {s.source.path: s.source for s in scripts}
     sources.update((p, src) for p in used if (src := loader.source(p)) is not None)
-    # not the roots: the cache is keyed by content, however the paths were spelt
-    settings = (config.trim_blocks, config.lstrip_blocks, config.encoding,
-                config.max_depth, config.max_file_size, config.regex_timeout)
     job = parallel.Job(specs, options, roots, config.trim_blocks, config.lstrip_blocks,
                        config.encoding, Limits(config.max_depth, config.max_file_size),
                        config.regex_timeout)
-    checked = _check(scripts, engine, sources, cache_dir or config.cache_dir, loaded, options,
+    checked = _check(scripts, engine, sources, cache_dir, loaded, options,
                      settings, job, jobs, progress, config.path)
     per_script, variant_counts = checked.findings, checked.variants
     seen = {os.path.normpath(s.source.path) for s in all_scripts} | used
