@@ -28,25 +28,14 @@ ALLOWED = store.PLAIN | {("scriptcheck.template", "Script"),
                                                  "Branch", "Choice", "Loop")}
 
 
-def _versions() -> list[str]:
-    from importlib import metadata
-
-    found = []
-    for dist in ("jinja2", "pyyaml", "charset-normalizer"):
-        try:
-            found.append(f"{dist} {metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{dist} -")
-    return found
-
-
 class Analyses:
     """`analyze` through a cache folder; one per run (it remembers what it hashed)."""
 
     def __init__(self, folder: str, loader: Loader, settings: tuple) -> None:
         self.folder = Path(folder) / "analysis"
         self.loader = loader
-        parts = [f"analysis {FORMAT}", store.code_digest(), *_versions(), repr(settings)]
+        parts = [f"analysis {FORMAT}", store.code_digest(), repr(settings),
+                 *(store.version(d) for d in ("jinja2", "pyyaml", "charset-normalizer"))]
         self.salt = hashlib.sha256("\0".join(parts).encode()).hexdigest()
         self._digests: dict[str, str | None] = {}
         self._found: dict[tuple[str, str], str | None] = {}

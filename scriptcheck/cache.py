@@ -2,7 +2,7 @@
 unchanged is not checked again, and when nothing changed the NLP pipelines are never built.
 
 The key hashes what a script's findings depend on, never how its path was spelt: the
-versions of scriptcheck, spaCy and jieba, the packs' and the configuration's bytes, the
+versions of scriptcheck (and a digest of its own files), spaCy and jieba, the packs' and the configuration's bytes, the
 options, the script's metadata and template problems, and the text of the script and of every
 file it uses, each named by its path relative to the script (so `scripts`, `./scripts` and an
 absolute path share entries, and so do `check scripts/cn` and `check scripts`). Findings are
@@ -20,27 +20,17 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import fields
 from pathlib import Path
 
 from . import __version__
 from .model import Finding
+from .store import code_digest, version as _version, write
 
 FORMAT = 3
 _TEXT = {"rule", "category", "severity", "message", "excerpt"}
 _INT = {"line", "column", "end_line", "end_column"}
 _OPTIONAL = {"suggestion", "variant"}
-
-
-def _version(dist: str) -> str:
-    """A distribution's version, read from its metadata so that spaCy is not imported."""
-    from importlib import metadata
-
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "-"
 
 
 def _read(path: str | None) -> bytes:
@@ -66,7 +56,7 @@ class Cache:
     def __init__(self, folder: str, packs: list, options, settings: tuple = (),
                  config_path: str | None = None) -> None:
         self.folder = Path(folder)
-        parts = [f"format {FORMAT}", __version__, _version("spacy"), _version("jieba"),
+        parts = [f"format {FORMAT}", __version__, code_digest(), _version("spacy"), _version("jieba"),
                  _version("spacy-lookups-data")]
         parts += [hashlib.sha256(_read(pack.path)).hexdigest() for pack in packs]
         parts.append(hashlib.sha256(_read(config_path)).hexdigest())
@@ -117,20 +107,7 @@ class Cache:
                           "fix": list(f.fix) if f.fix else None})
         body = json.dumps({"variants": variants, "findings": items}, ensure_ascii=False)
         text = json.dumps({"key": key, "digest": _digest(body)}) + "\n" + body
-        entry = self._entry(key)
-        try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".entry-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-                os.replace(tmp, entry)
-            except BaseException:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-                raise
-        except OSError:
-            pass
+        write(self._entry(key), text.encode("utf-8", "surrogatepass"))
 
 
 def _finding(item: dict, files: list[str]) -> Finding:

@@ -19,7 +19,8 @@ import traceback
 import click
 
 from . import __version__, baseline, changed as changed_mod, citations, config as config_mod
-from . import encoding, fixes, packs, parallel, rulesdoc, runner, schema, selection, selftest
+from . import encoding, fixes, packcache, packs, parallel, rulesdoc, runner, schema, selection
+from . import selftest
 from .engine import Options, failing
 from .progress import Progress
 from .report import FORMATS, html as html_report
@@ -42,9 +43,9 @@ def _load_config(path: str | None) -> config_mod.Config:
         _fail(str(exc))
 
 
-def _load_packs(specs: list[str]) -> list[packs.Pack]:
+def _load_packs(specs: list[str], cache_dir: str | None = None) -> list[packs.Pack]:
     try:
-        return packs.load_all(specs)
+        return packcache.load_all(specs, cache_dir)
     except packs.PackError as exc:
         _fail(str(exc))
 
@@ -226,11 +227,12 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
     for path in paths:
         if not os.path.exists(path):
             _fail(f"{path}: no such file or folder")
-    loaded = _load_packs(list(rule_specs) or config.rules or runner.default_packs())
+    config.cache_dir = None if no_cache else (cache_dir or config.cache_dir)
+    loaded = _load_packs(list(rule_specs) or config.rules or runner.default_packs(),
+                         config.cache_dir)
     _check_names(config, loaded, select, ignore)
     progress = None if quiet else Progress()
     try:
-        config.cache_dir = None if no_cache else (cache_dir or config.cache_dir)
         config.baseline = baseline_file or config.baseline
         result = runner.run(list(paths) or ["."], config, options, loaded=loaded,
                             jobs=jobs or config.jobs or parallel.default_jobs(),

@@ -10,15 +10,13 @@ classes, never call a function: a planted entry gives, at worst, a miss.
 """
 from __future__ import annotations
 
-import contextlib
-import gc
+import functools
 import hashlib
 import io
 import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Iterator
 
 from . import __version__
 
@@ -41,6 +39,17 @@ def write(entry: Path, data: bytes) -> None:
             raise
     except OSError:
         pass
+
+
+@functools.cache
+def version(dist: str) -> str:
+    """A distribution's version, read from its metadata so that it is not imported."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "-"
 
 
 def sha256(data: bytes) -> str:
@@ -78,19 +87,6 @@ def unseal(data: bytes | None, key: str, allowed: frozenset[tuple[str, str]]) ->
         return _Reader(io.BytesIO(body), allowed).load()
     except Exception:  # noqa: BLE001 - any entry that does not read back whole is a miss
         return None
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No garbage collection while many small objects arrive (a thousand analysed scripts):
-    the collector would walk the growing heap again and again, for cycles there are few of."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def read(entry: Path) -> bytes | None:
