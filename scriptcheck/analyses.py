@@ -50,7 +50,7 @@ class Analyses:
             "utf-8", "surrogatepass")).hexdigest()
         entry = self.folder / key[:2] / f"{key}.pickle"
         stored = store.unseal(store.read(entry), key, ALLOWED)
-        if stored is not None and self._current(stored[0]):
+        if _whole(stored) and self._current(stored[0]):
             _, script, sources, macros = stored
             for name, source in sources.items():
                 self.loader.known_sources.setdefault(name, source)
@@ -109,6 +109,17 @@ class Analyses:
             if read is None or (name == path and read != digest):
                 return None
             depends.add(("load", name, read))
-            if (source := self.loader.source(name)) is not None:
-                sources[name], macros[name] = source, self.loader.macros(name)
+            sources[name], macros[name] = self.loader.source(name), self.loader.macros(name)
         return tuple(sorted(depends, key=repr)), script, sources, macros
+
+
+def _whole(stored: object) -> bool:
+    """Whether an unsealed entry has the shape `_entry` gives it (one written by another
+    program, or by hand, under the right key and digest, is a miss, not a crash)."""
+    if type(stored) is not tuple or len(stored) != 4:
+        return False
+    depends, script, sources, macros = stored
+    return type(depends) is tuple and isinstance(script, Script) and \
+        type(sources) is dict and type(macros) is dict and \
+        all(type(item) is tuple and len(item) in (3, 4) and len(item) == {"load": 3, "resolve": 4}.get(item[0])
+            and all(v is None or type(v) is str for v in item) for item in depends)

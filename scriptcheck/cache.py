@@ -31,6 +31,7 @@ FORMAT = 3
 _TEXT = {"rule", "category", "severity", "message", "excerpt"}
 _INT = {"line", "column", "end_line", "end_column"}
 _OPTIONAL = {"suggestion", "variant"}
+_FIELDS = {f.name for f in fields(Finding)}
 
 
 def _read(path: str | None) -> bytes:
@@ -56,8 +57,8 @@ class Cache:
     def __init__(self, folder: str, packs: list, options, settings: tuple = (),
                  config_path: str | None = None) -> None:
         self.folder = Path(folder)
-        parts = [f"format {FORMAT}", __version__, code_digest(), _version("spacy"), _version("jieba"),
-                 _version("spacy-lookups-data")]
+        parts = [f"format {FORMAT}", __version__, code_digest(), _version("spacy"),
+                 _version("jieba"), _version("spacy-lookups-data")]
         parts += [hashlib.sha256(_read(pack.path)).hexdigest() for pack in packs]
         parts.append(hashlib.sha256(_read(config_path)).hexdigest())
         parts.append(repr(sorted(vars(options).items(), key=lambda kv: kv[0])))
@@ -112,8 +113,7 @@ class Cache:
 
 def _finding(item: dict, files: list[str]) -> Finding:
     """A stored finding, refusing anything of the wrong shape or type."""
-    known = {f.name for f in fields(Finding)}
-    if set(item) != known:
+    if set(item) != _FIELDS:
         raise KeyError("fields")
     if not all(type(item[k]) is str for k in _TEXT) or \
             not all(type(item[k]) is int and item[k] >= 1 for k in _INT) or \

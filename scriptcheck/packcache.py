@@ -29,7 +29,7 @@ def load_all(specs: list[str], folder: str | None) -> list[packs.Pack]:
     key = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     entry = Path(folder) / "packs" / f"{key}.pickle"
     stored = store.unseal(store.read(entry), key, ALLOWED)
-    if stored is not None and _current(*stored[:2]):
+    if _whole(stored) and _current(*stored[:2]):
         return stored[2]
     loading = packs.Loading()
     loaded = packs.load_all(specs, loading)
@@ -45,3 +45,12 @@ def _current(located: list[tuple[str, str]], files: list[tuple[str, str]]) -> bo
             all(store.sha256(Path(path).read_bytes()) == digest for path, digest in files)
     except (OSError, packs.PackError):
         return False
+
+
+def _whole(stored: object) -> bool:
+    """Whether an unsealed entry has the shape `load_all` gives it; any other is a miss."""
+    return type(stored) is tuple and len(stored) == 3 and \
+        all(type(part) is list for part in stored) and \
+        all(type(pair) is tuple and len(pair) == 2 and all(type(v) is str for v in pair)
+            for part in stored[:2] for pair in part) and \
+        all(isinstance(pack, packs.Pack) for pack in stored[2])

@@ -206,8 +206,9 @@ class Loader:
         self._cache: dict[str, Parsed | TemplateProblem] = {}
         self.digests: dict[str, str] = {}   # path -> sha256 of the bytes that were parsed
         # what analysis caches know without parsing: path -> text, path -> [(macro, line)]
-        self.known_sources: dict[str, SourceFile] = {}
-        self.known_macros: dict[str, list[tuple[str, int]]] = {}
+        # (None: the file cannot be parsed)
+        self.known_sources: dict[str, SourceFile | None] = {}
+        self.known_macros: dict[str, list[tuple[str, int]] | None] = {}
         # while an analysis is watched: ("load", path) and ("resolve", name, folder, found)
         self.watch: list[tuple] | None = None
 
