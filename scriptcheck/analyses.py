@@ -3,8 +3,9 @@ nothing.
 
 An entry is found by the script's path (as the run spells it, normalised), the sha256 of its
 bytes and the settings analysis reads (scriptcheck's code, Jinja's and YAML's versions, the
-block options, the declared encoding, the limits). It holds the whole analysed `Script`, the
-text and the macros of every file it loaded, and what the analysis depended on besides the
+block options, the declared encoding, the limits). It holds the analysed `Script` (its tree
+pickled apart and unpickled only when used, see `Stored`), the text and the macros of every
+file it loaded, and what the analysis depended on besides the
 script's bytes: the sha256 of every other file it loaded, and each template name it resolved
 with what it found (or that it found nothing). A hit re-hashes those files and asks the loader
 again for those names, so an edited partial, a partial that appeared earlier on the search path
@@ -13,16 +14,17 @@ rewritten.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from pathlib import Path
 
 from . import store
+from .model import SourceFile
 from .template import Loader, Script, TemplateProblem, analyze, read_bytes
 
 FORMAT = 1
-ALLOWED = store.PLAIN | {("scriptcheck.template", "Script"),
-                         ("scriptcheck.template", "TemplateProblem"),
+ALLOWED = store.PLAIN | {("scriptcheck.template", "TemplateProblem"),
                          ("scriptcheck.frontmatter", "Meta"), ("scriptcheck.notices", "Notice")} \
     | {("scriptcheck.model", name) for name in ("SourceFile", "Span", "Text", "Slot", "Seq",
                                                  "Branch", "Choice", "Loop")}
@@ -51,12 +53,12 @@ class Analyses:
         entry = self.folder / key[:2] / f"{key}.pickle"
         stored = store.unseal(store.read(entry), key, ALLOWED)
         if _whole(stored) and self._current(stored[0]):
-            _, script, sources, macros = stored
+            _, kept, tree, sources, macros = stored
             for name, source in sources.items():
                 self.loader.known_sources.setdefault(name, source)
             for name, found in macros.items():
                 self.loader.known_macros.setdefault(name, found)
-            return script
+            return Stored.of(kept, tree, _texts(kept["source"], sources))
         self.loader.watch = []
         try:
             script = analyze(path, self.loader)
@@ -110,16 +112,47 @@ class Analyses:
                 return None
             depends.add(("load", name, read))
             sources[name], macros[name] = self.loader.source(name), self.loader.macros(name)
-        return tuple(sorted(depends, key=repr)), script, sources, macros
+        kept = {name: getattr(script, name) for name in _KEPT}
+        tree = store.dumps(script.tree, _texts(script.source, sources))
+        return tuple(sorted(depends, key=repr)), kept, tree, sources, macros
+
+
+class Stored(Script):
+    """An analysed script from the cache whose tree is unpickled when first asked for: the
+    findings of an unchanged script come from the findings cache, so a re-check seldom walks
+    a tree (the HTML report, a script without a locale, a changed pack do)."""
+
+    @classmethod
+    def of(cls, kept: dict, tree: bytes, texts: dict[str, SourceFile]) -> "Stored":
+        script = cls.__new__(cls)
+        script.__dict__.update(kept, _tree=(tree, texts))
+        return script
+
+    def __getattr__(self, name: str):
+        if name != "tree" or "_tree" not in self.__dict__:
+            raise AttributeError(name)
+        tree, texts = self.__dict__.pop("_tree")
+        self.tree = store.loads(tree, ALLOWED, texts)
+        return self.tree
+
+
+_KEPT = [f.name for f in dataclasses.fields(Script) if f.name != "tree"]
+
+
+def _texts(source: SourceFile, sources: dict[str, SourceFile | None]) -> dict[str, SourceFile]:
+    """The files a tree's spans point into, by path: stored once, beside the tree."""
+    return {source.path: source, **{name: s for name, s in sources.items() if s is not None}}
 
 
 def _whole(stored: object) -> bool:
     """Whether an unsealed entry has the shape `_entry` gives it (one written by another
     program, or by hand, under the right key and digest, is a miss, not a crash)."""
-    if type(stored) is not tuple or len(stored) != 4:
+    if type(stored) is not tuple or len(stored) != 5:
         return False
-    depends, script, sources, macros = stored
-    return type(depends) is tuple and isinstance(script, Script) and \
+    depends, kept, tree, sources, macros = stored
+    return type(depends) is tuple and type(kept) is dict and list(kept) == _KEPT and \
+        isinstance(kept["source"], SourceFile) and type(tree) is bytes and \
         type(sources) is dict and type(macros) is dict and \
-        all(type(item) is tuple and len(item) in (3, 4) and len(item) == {"load": 3, "resolve": 4}.get(item[0])
+        all(type(item) is tuple and len(item) in (3, 4)
+            and len(item) == {"load": 3, "resolve": 4}.get(item[0])
             and all(v is None or type(v) is str for v in item) for item in depends)

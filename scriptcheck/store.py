@@ -70,8 +70,8 @@ def code_digest() -> str:
 
 
 def seal(key: str, value: object) -> bytes:
-    """An entry: `key digest\\n` then the pickled value."""
-    body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    """An entry: `key digest\n` then the pickled value."""
+    body = dumps(value)
     return f"{key} {sha256(body)}\n".encode() + body
 
 
@@ -84,9 +84,26 @@ def unseal(data: bytes | None, key: str, allowed: frozenset[tuple[str, str]]) ->
     if head != f"{key} {sha256(body)}".encode():
         return None
     try:
-        return _Reader(io.BytesIO(body), allowed).load()
+        return loads(body, allowed)
     except Exception:  # noqa: BLE001 - any entry that does not read back whole is a miss
         return None
+
+
+def dumps(value: object, shared: dict[str, object] | None = None) -> bytes:
+    """A pickle of `value` in which the objects of `shared` are stored by their name only."""
+    names = {id(obj): name for name, obj in (shared or {}).items()}
+    buffer = io.BytesIO()
+    writer = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    writer.persistent_id = lambda obj: names.get(id(obj))
+    writer.dump(value)
+    return buffer.getvalue()
+
+
+def loads(body: bytes, allowed: frozenset[tuple[str, str]],
+          shared: dict[str, object] | None = None) -> object:
+    """What `dumps` stored, with the same `shared` objects; an error for a class outside
+    `allowed` or a name `shared` does not have."""
+    return _Reader(io.BytesIO(body), allowed, shared or {}).load()
 
 
 def read(entry: Path) -> bytes | None:
@@ -97,9 +114,15 @@ def read(entry: Path) -> bytes | None:
 
 
 class _Reader(pickle.Unpickler):
-    def __init__(self, file: io.BytesIO, allowed: frozenset[tuple[str, str]]) -> None:
+    def __init__(self, file: io.BytesIO, allowed: frozenset[tuple[str, str]],
+                 shared: dict[str, object]) -> None:
         super().__init__(file)
-        self.allowed = allowed
+        self.allowed, self.shared = allowed, shared
+
+    def persistent_load(self, name: str) -> object:
+        if type(name) is not str or name not in self.shared:
+            raise pickle.UnpicklingError(f"no shared object {name!r}")
+        return self.shared[name]
 
     def find_class(self, module: str, name: str):
         if (module, name) not in self.allowed:

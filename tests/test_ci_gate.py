@@ -301,7 +301,7 @@ def parses(monkeypatch) -> list[str]:
     return seen
 
 
-@pytest.mark.parametrize("fmt", ["json", "text", "sarif"])
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif", "html"])
 def test_a_cached_run_prints_byte_for_byte_what_a_cold_run_prints(tree, monkeypatch, fmt):
     root = tree(repository())
     os.symlink(root / "scripts" / "nowhere.j2", root / "scripts" / "gone.j2")
@@ -313,7 +313,8 @@ def test_a_cached_run_prints_byte_for_byte_what_a_cold_run_prints(tree, monkeypa
         patch.setattr(nlp, "pipeline", no_nlp)
         parsed = parses(patch)
         cached = invoke(*args, "--cache-dir", ".cache")
-    assert parsed == [os.path.join("scripts", "partials", "_unused.j2")]  # only for its excerpt
+    if fmt != "html":   # (the HTML report's spoken paths read the files again, cold or not)
+        assert parsed == [os.path.join("scripts", "partials", "_unused.j2")]  # for its excerpt
     assert without_time(filled[1]) == without_time(cold[1])
     assert cached[0] == cold[0] and without_time(cached[1]) == without_time(cold[1])
     if fmt == "json":   # the notices about files are all there, from the cache
