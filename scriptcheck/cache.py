@@ -43,7 +43,21 @@ def _read(path: str | None) -> bytes:
 
 @functools.lru_cache(maxsize=None)
 def _real(path: str) -> str:
-    return os.path.realpath(path)
+    """`os.path.realpath`, resolving each folder once (a file that is a link is resolved whole)."""
+    folder, name = os.path.split(path)
+    if not folder or name in ("", ".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(_real(folder), name)
+
+
+def _relative(path: str, home: str) -> str:
+    """`os.path.relpath` of two real (absolute, normalised) paths, without making them
+    absolute and normal again."""
+    if os.name != "posix":
+        return os.path.relpath(path, home)
+    start, target = [p for p in home.split("/") if p], [p for p in path.split("/") if p]
+    common = len(os.path.commonprefix([start, target]))
+    return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
 
 def _digest(*parts: str) -> str:
@@ -76,11 +90,11 @@ class Cache:
         parts = [self.salt, json.dumps(meta, sort_keys=True, default=str, ensure_ascii=False)]
         parts += [f"{p.line}:{p.message}" for p in script.problems]
         for path in files:
-            parts += [os.path.relpath(_real(path), home), texts.get(path, "")]
+            parts += [_relative(_real(path), home), texts.get(path, "")]
         return _digest(*parts)
 
     def _entry(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+        return Path(os.path.join(self.folder, key[:2], f"{key}.json"))
 
     def get(self, key: str, files: list[str]) -> tuple[list[Finding], int] | None:
         """The findings and variant count stored under `key`, or None for a miss."""
