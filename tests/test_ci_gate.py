@@ -271,7 +271,8 @@ MACROS = ("{% macro said() %}明天我们就上门。{% endmacro %}\n"
 
 def repository() -> dict[str, str | bytes]:
     """Scripts, used and unused partials and macros, a file no encoding declares, one that
-    does not parse, one over max-file-size and one that cannot be read (a dangling link)."""
+    cannot be decoded, one that does not parse, one over max-file-size and one that cannot be
+    read (a dangling link)."""
     return {"scriptcheck.toml": "max-file-size = 3000\n",
             "scripts/a.j2": ZH_BAD,
             "scripts/b.j2": ZH_FRONT + "{% include 'partials/p.j2' %}\n"
@@ -281,6 +282,7 @@ def repository() -> dict[str, str | bytes]:
             "scripts/partials/_unused.j2": "你好。\n",
             "scripts/macros/m.j2": MACROS,
             "scripts/gbk.j2": (ZH_FRONT + "您好，我们明天上门。\n").encode("gbk"),
+            "scripts/undecodable.j2": b"\xef\xbb\xbf" + "您好".encode() + b"\xff\xfe\n",
             "scripts/broken.j2": ZH_FRONT + "{% if %}\n",
             "scripts/big.j2": ZH_FRONT + "您好。\n" * 800}
 
@@ -318,13 +320,16 @@ def test_a_cached_run_prints_byte_for_byte_what_a_cold_run_prints(tree, monkeypa
     assert without_time(filled[1]) == without_time(cold[1])
     assert cached[0] == cold[0] and without_time(cached[1]) == without_time(cold[1])
     if fmt == "json":   # the notices about files are all there, from the cache
-        rules = {f["rule"] for f in json.loads(cached[1])["findings"]}
+        found = json.loads(cached[1])["findings"]
         assert {"unused-partial", "unused-macro", "encoding-guess", "template-error",
-                "T-ZH-HOME", "T-EN-ARREST"} <= rules
+                "T-ZH-HOME", "T-EN-ARREST"} <= {f["rule"] for f in found}
+        assert {f["path"] for f in found if f["rule"] == "template-error"} == {
+            os.path.join("scripts", name) for name in
+            ("undecodable.j2", "broken.j2", "big.j2", "gone.j2")}
         # a file too large or unreadable is analysed every time: nothing whole to key it by
-        assert len(list((root / ".cache" / "analysis").rglob("*.pickle"))) == 5
+        assert len(list((root / ".cache" / "analysis").rglob("*.pickle"))) == 6
     if fmt == "text":
-        assert ", 7 from the cache)" in cached[1]
+        assert ", 8 from the cache)" in cached[1]
 
 
 def test_an_edited_partial_pack_or_config_is_seen_by_the_next_cached_run(tree, monkeypatch):
