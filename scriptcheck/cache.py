@@ -2,7 +2,7 @@
 unchanged is not checked again, and when nothing changed the NLP pipelines are never built.
 
 The key hashes what a script's findings depend on, never how its path was spelt: the
-versions of scriptcheck, spaCy and jieba, the packs' and the configuration's bytes, the
+versions of scriptcheck (and a digest of its own files), spaCy and jieba, the packs' and the configuration's bytes, the
 options, the script's metadata and template problems, and the text of the script and of every
 file it uses, each named by its path relative to the script (so `scripts`, `./scripts` and an
 absolute path share entries, and so do `check scripts/cn` and `check scripts`). Findings are
@@ -20,27 +20,18 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import fields
 from pathlib import Path
 
 from . import __version__
 from .model import Finding
+from .store import code_digest, version as _version, write
 
 FORMAT = 3
 _TEXT = {"rule", "category", "severity", "message", "excerpt"}
 _INT = {"line", "column", "end_line", "end_column"}
 _OPTIONAL = {"suggestion", "variant"}
-
-
-def _version(dist: str) -> str:
-    """A distribution's version, read from its metadata so that spaCy is not imported."""
-    from importlib import metadata
-
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "-"
+_FIELDS = {f.name for f in fields(Finding)}
 
 
 def _read(path: str | None) -> bytes:
@@ -52,7 +43,21 @@ def _read(path: str | None) -> bytes:
 
 @functools.lru_cache(maxsize=None)
 def _real(path: str) -> str:
-    return os.path.realpath(path)
+    """`os.path.realpath`, resolving each folder once (a file that is a link is resolved whole)."""
+    folder, name = os.path.split(path)
+    if not folder or name in ("", ".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(_real(folder), name)
+
+
+def _relative(path: str, home: str) -> str:
+    """`os.path.relpath` of two real (absolute, normalised) paths, without making them
+    absolute and normal again."""
+    if os.name != "posix":
+        return os.path.relpath(path, home)
+    start, target = [p for p in home.split("/") if p], [p for p in path.split("/") if p]
+    common = len(os.path.commonprefix([start, target]))
+    return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
 
 def _digest(*parts: str) -> str:
@@ -66,8 +71,8 @@ class Cache:
     def __init__(self, folder: str, packs: list, options, settings: tuple = (),
                  config_path: str | None = None) -> None:
         self.folder = Path(folder)
-        parts = [f"format {FORMAT}", __version__, _version("spacy"), _version("jieba"),
-                 _version("spacy-lookups-data")]
+        parts = [f"format {FORMAT}", __version__, code_digest(), _version("spacy"),
+                 _version("jieba"), _version("spacy-lookups-data")]
         parts += [hashlib.sha256(_read(pack.path)).hexdigest() for pack in packs]
         parts.append(hashlib.sha256(_read(config_path)).hexdigest())
         parts.append(repr(sorted(vars(options).items(), key=lambda kv: kv[0])))
@@ -85,11 +90,11 @@ class Cache:
         parts = [self.salt, json.dumps(meta, sort_keys=True, default=str, ensure_ascii=False)]
         parts += [f"{p.line}:{p.message}" for p in script.problems]
         for path in files:
-            parts += [os.path.relpath(_real(path), home), texts.get(path, "")]
+            parts += [_relative(_real(path), home), texts.get(path, "")]
         return _digest(*parts)
 
     def _entry(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+        return Path(os.path.join(self.folder, key[:2], f"{key}.json"))
 
     def get(self, key: str, files: list[str]) -> tuple[list[Finding], int] | None:
         """The findings and variant count stored under `key`, or None for a miss."""
@@ -117,26 +122,12 @@ class Cache:
                           "fix": list(f.fix) if f.fix else None})
         body = json.dumps({"variants": variants, "findings": items}, ensure_ascii=False)
         text = json.dumps({"key": key, "digest": _digest(body)}) + "\n" + body
-        entry = self._entry(key)
-        try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".entry-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-                os.replace(tmp, entry)
-            except BaseException:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-                raise
-        except OSError:
-            pass
+        write(self._entry(key), text.encode("utf-8", "surrogatepass"))
 
 
 def _finding(item: dict, files: list[str]) -> Finding:
     """A stored finding, refusing anything of the wrong shape or type."""
-    known = {f.name for f in fields(Finding)}
-    if set(item) != known:
+    if set(item) != _FIELDS:
         raise KeyError("fields")
     if not all(type(item[k]) is str for k in _TEXT) or \
             not all(type(item[k]) is int and item[k] >= 1 for k in _INT) or \

@@ -18,11 +18,11 @@ import traceback
 
 import click
 
-from . import __version__, baseline, changed as changed_mod, citations, config as config_mod
-from . import encoding, fixes, packs, parallel, rulesdoc, runner, schema, selection, selftest
+from . import __version__, baseline, changed as changed_mod, config as config_mod, encoding
+from . import packcache, packs, parallel, runner, schema, selection
 from .engine import Options, failing
 from .progress import Progress
-from .report import FORMATS, html as html_report
+from .report import FORMATS, renderer
 from .report.run import RunInfo
 from .template import TEMPLATE_SUFFIXES
 
@@ -42,9 +42,9 @@ def _load_config(path: str | None) -> config_mod.Config:
         _fail(str(exc))
 
 
-def _load_packs(specs: list[str]) -> list[packs.Pack]:
+def _load_packs(specs: list[str], cache_dir: str | None = None) -> list[packs.Pack]:
     try:
-        return packs.load_all(specs)
+        return packcache.load_all(specs, cache_dir)
     except packs.PackError as exc:
         _fail(str(exc))
 
@@ -132,7 +132,7 @@ def _check_names(config: config_mod.Config, loaded: list, select, ignore) -> Non
             _fail(f"{config.where(key)}: {key}: {message}")
 
 
-def _write_fixes(planned: list[fixes.FileFix]) -> None:
+def _write_fixes(planned: list) -> None:
     for fix in planned:
         if fix.problem:
             click.echo(f"scriptcheck: {fix.path}: not fixed: {fix.problem}", err=True)
@@ -226,11 +226,12 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
     for path in paths:
         if not os.path.exists(path):
             _fail(f"{path}: no such file or folder")
-    loaded = _load_packs(list(rule_specs) or config.rules or runner.default_packs())
+    config.cache_dir = None if no_cache else (cache_dir or config.cache_dir)
+    loaded = _load_packs(list(rule_specs) or config.rules or runner.default_packs(),
+                         config.cache_dir)
     _check_names(config, loaded, select, ignore)
     progress = None if quiet else Progress()
     try:
-        config.cache_dir = None if no_cache else (cache_dir or config.cache_dir)
         config.baseline = baseline_file or config.baseline
         result = runner.run(list(paths) or ["."], config, options, loaded=loaded,
                             jobs=jobs or config.jobs or parallel.default_jobs(),
@@ -248,12 +249,17 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
 
     def render(name: str) -> str:
         if name == "html":
+            from .report import html as html_report
+
             return html_report.from_run(result, options, lang)
-        return FORMATS[name](result.report, result.findings, result.sources, run)
+        return renderer(name)(result.report, result.findings, result.sources, run)
 
     rendered = render(fmt)
-    planned = fixes.plan(result.findings, result.sources, config.encoding) \
-        if fix or show_diff else []
+    planned: list = []
+    if fix or show_diff:
+        from . import fixes
+
+        planned = fixes.plan(result.findings, result.sources, config.encoding)
     # the reports first: if one cannot be written, no template has been touched
     for name, target in extra.items():
         os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
@@ -310,6 +316,8 @@ def rules(pack_specs, category, fmt) -> None:
     """List rules: id, severity, category, citation."""
     loaded = _load_packs(list(pack_specs) or runner.default_packs())
     if fmt == "markdown":
+        from . import rulesdoc
+
         click.echo(rulesdoc.markdown(loaded), nl=False)
         return
     rows = [(r, p) for p in loaded for r in p.rules if not category or r.category in category]
@@ -376,6 +384,8 @@ def explain(rule_id, lang, rule_specs) -> None:
     if rule.rationale:
         click.echo(f"\n{'为什么' if zh else 'Why'}:\n  {rule.rationale}")
     if rule.citations:
+        from . import citations
+
         click.echo(f"\n{'依据' if zh else 'Law'}:")
         for ref in citations.references(rule):
             click.echo(f"  [{ref.id}] {citations.full_text(ref, lang)}"
@@ -401,6 +411,8 @@ def test_rules(specs, verbose) -> None:
     """Run every rule's examples: bad ones must fire, good ones must not."""
     loaded = _load_packs(list(specs) or runner.default_packs())
     try:
+        from . import selftest
+
         outcomes = selftest.run(loaded)
     except packs.PackError as exc:
         _fail(str(exc))

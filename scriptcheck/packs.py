@@ -4,7 +4,9 @@ A broken pack stops the run with `file:line: message`; nothing is checked with h
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,16 +75,21 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
-def read_yaml(path: str, text: str | None = None) -> Any:
+def read_yaml(path: str, text: str | None = None, digests: dict[str, str] | None = None
+              ) -> Any:
+    """`digests`: gets the sha256 of the bytes read, by path."""
     if text is None:
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            data = Path(path).read_bytes()
+            text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         except OSError as exc:
             raise PackError(path, 1, f"cannot read rule pack: {exc.strerror or exc}") from None
         except UnicodeDecodeError as exc:  # packs are UTF-8: say where they are not
-            raise PackError(path, Path(path).read_bytes()[: exc.start].count(b"\n") + 1,
+            raise PackError(path, data[: exc.start].count(b"\n") + 1,
                             f"rule pack is not UTF-8 (byte {exc.object[exc.start]:#04x}); "
                             f"save it as UTF-8") from None
+        if digests is not None:
+            digests[path] = hashlib.sha256(data).hexdigest()
     loader = _Loader(text)
     loader.name = path
     try:
@@ -348,10 +355,24 @@ def locate(spec: str) -> str:
     raise PackError(spec, 0, f"no rule pack named '{spec}' (built-in: {names})")
 
 
-def load(spec: str, _seen: tuple[str, ...] = ()) -> list[Pack]:
-    """A pack and the packs it extends (with their overrides applied), first the pack itself."""
-    path = locate(spec)
-    data = read_yaml(path)
+@dataclass
+class Loading:
+    """One `load_all`: every pack file read, validated and built once, however many packs
+    extend it, and what was read (for the validated-pack cache)."""
+
+    packs: dict[str, list[Pack]] = field(default_factory=dict)   # path -> the pack and its bases
+    files: dict[str, str] = field(default_factory=dict)          # path -> sha256 of its bytes
+    located: dict[str, str] = field(default_factory=dict)        # name or path -> file
+
+
+def load(spec: str, _seen: tuple[str, ...] = (), _loading: Loading | None = None) -> list[Pack]:
+    """A pack and the packs it extends (with their overrides applied), first the pack itself.
+    Packs already built in this `Loading` are shared, never changed: overrides make copies."""
+    loading = _loading or Loading()
+    path = loading.located[spec] = locate(spec)
+    if path in loading.packs:
+        return loading.packs[path]
+    data = read_yaml(path, digests=loading.files)
     own = data.get("name") if isinstance(data, dict) else None
     bases: list[tuple[Any, list[Pack]]] = []
     for item in (data.get("extends") or []) if isinstance(data, dict) else []:
@@ -360,7 +381,7 @@ def load(spec: str, _seen: tuple[str, ...] = ()) -> list[Pack]:
             break   # the schema check below says what is wrong
         if name in _seen or name == own:
             raise PackError(path, data.key_lines["extends"], f"packs extend each other: {name}")
-        bases.append((item, load(name, _seen + (str(own),))))
+        bases.append((item, load(name, _seen + (str(own),), loading)))
     pack = parse_pack(data, path, [b for _, loaded in bases for b in loaded])
     result = [pack]
     for item, base in bases:
@@ -371,25 +392,31 @@ def load(spec: str, _seen: tuple[str, ...] = ()) -> list[Pack]:
             if rule_id not in known:
                 raise PackError(path, item["overrides"].key_lines[rule_id],
                                 f"override for unknown rule {rule_id} of pack {name}")
-        for b in base:
-            b.rules = [_override(r, overrides.get(r.id)) for r in b.rules
-                       if not (overrides.get(r.id) or {}).get("disabled")]
-        result.extend(base)
+        result.extend(_overridden(b, overrides) if any(r.id in overrides for r in b.rules)
+                      else b for b in base)
+    loading.packs[path] = result
     return result
 
 
-def _override(rule: Rule, change: dict | None) -> Rule:
-    if change and "severity" in change:
-        rule.severity = change["severity"]
-    return rule
+def _overridden(pack: Pack, overrides: dict) -> Pack:
+    """A copy of a base pack with an extending pack's overrides (re-graded or disabled rules);
+    the base itself stays as written for every other pack that extends it."""
+    copy = dataclasses.replace(pack, rules=[])
+    for rule in pack.rules:
+        change = overrides.get(rule.id) or {}
+        if not change.get("disabled"):
+            copy.rules.append(dataclasses.replace(
+                rule, pack=copy, compiled={}, severity=change.get("severity", rule.severity)))
+    return copy
 
 
-def load_all(specs: list[str]) -> list[Pack]:
+def load_all(specs: list[str], loading: Loading | None = None) -> list[Pack]:
     """Several packs, with rule ids unique across all of them."""
+    loading = loading or Loading()
     packs: list[Pack] = []
     names = set()
     for spec in specs:
-        for pack in load(spec):
+        for pack in load(spec, _loading=loading):
             if pack.name not in names:
                 names.add(pack.name)
                 packs.append(pack)

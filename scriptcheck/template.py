@@ -9,6 +9,7 @@ located in the file where it is written.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -38,6 +39,10 @@ class TemplateProblem(Exception):
         self.line = line
         self.key = key              # message id (messages.py) the finding is written with
         self.values = values        # its values; None: {"detail": message}
+
+    def __reduce__(self):
+        """Pickled (the analysis cache) by its fields: BaseException would keep only the message."""
+        return TemplateProblem, (self.message, self.path, self.line, self.key, self.values)
 
 
 @dataclass(eq=False)
@@ -75,6 +80,11 @@ def read_decoded(path: str, declared: str | None = None, limits: Limits | None =
                  ) -> tuple[SourceFile, encoding_mod.Decoded]:
     """A template's text (newlines normalised) and how its bytes were read, or
     TemplateProblem when it is too large or cannot be decoded."""
+    return decode(path, read_bytes(path, limits), declared)
+
+
+def read_bytes(path: str, limits: Limits | None = None) -> bytes:
+    """A template's bytes, or TemplateProblem when it is not a regular file or too large."""
     limits = limits or Limits()
     info = os.stat(path)
     if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
@@ -85,7 +95,11 @@ def read_decoded(path: str, declared: str | None = None, limits: Limits | None =
         raise TemplateProblem(f"file is {size} bytes, over max-file-size", path, 1,
                               "limit-size", {"size": size, "limit": limits.max_file_size})
     with open(path, "rb") as fh:
-        data = fh.read(limits.max_file_size + 1)
+        return fh.read(limits.max_file_size + 1)
+
+
+def decode(path: str, data: bytes, declared: str | None = None
+           ) -> tuple[SourceFile, encoding_mod.Decoded]:
     try:
         decoded = encoding_mod.decode(data, declared)
     except encoding_mod.EncodingProblem as exc:
@@ -190,21 +204,37 @@ class Loader:
         self.limits = limits or Limits()
         self.decoded: dict[str, encoding_mod.Decoded] = {}
         self._cache: dict[str, Parsed | TemplateProblem] = {}
+        self.digests: dict[str, str] = {}   # path -> sha256 of the bytes that were parsed
+        # what analysis caches know without parsing: path -> text, path -> [(macro, line)]
+        # (None: the file cannot be parsed)
+        self.known_sources: dict[str, SourceFile | None] = {}
+        self.known_macros: dict[str, list[tuple[str, int]] | None] = {}
+        # while an analysis is watched: ("load", path) and ("resolve", name, folder, found)
+        self.watch: list[tuple] | None = None
 
     def resolve(self, name: str, from_path: str) -> str | None:
         """The search path first; then the including file's folder and its parents up to
         the current folder, so one file checked on its own still finds its partials."""
-        for base in [*self.search_paths, *_ancestors(os.path.dirname(from_path))]:
-            candidate = os.path.normpath(os.path.join(base, name))
-            if os.path.isfile(candidate):
-                return candidate
-        return None
+        return self.resolve_in(name, os.path.dirname(from_path))
+
+    def resolve_in(self, name: str, folder: str) -> str | None:
+        """`resolve` from a file in `folder`."""
+        found = next((candidate for base in [*self.search_paths, *_ancestors(folder)]
+                      if os.path.isfile(candidate := os.path.normpath(os.path.join(base, name)))),
+                     None)
+        if self.watch is not None:
+            self.watch.append(("resolve", name, folder, found))
+        return found
 
     def load(self, path: str) -> Parsed:
         key = os.path.normpath(path)
+        if self.watch is not None:
+            self.watch.append(("load", key))
         if key not in self._cache:
             try:
-                source, self.decoded[key] = read_decoded(key, self.encoding, self.limits)
+                data = read_bytes(key, self.limits)
+                self.digests[key] = hashlib.sha256(data).hexdigest()
+                source, self.decoded[key] = decode(key, data, self.encoding)
                 self._cache[key] = lex_and_parse(self.env, source, self.limits.max_depth)
             except TemplateProblem as problem:
                 self._cache[key] = problem
@@ -217,10 +247,22 @@ class Loader:
 
     def source(self, path: str) -> SourceFile | None:
         """The text of a template, or None when it cannot be read or parsed."""
+        if path in self.known_sources:
+            return self.known_sources[path]
         try:
             return self.load(path).source
         except TemplateProblem:
             return None
+
+    def macros(self, path: str) -> list[tuple[str, int]] | None:
+        """(name, line) of every macro a template defines, or None when it cannot be parsed."""
+        if path in self.known_macros:
+            return self.known_macros[path]
+        try:
+            parsed = self.load(path)
+        except TemplateProblem:
+            return None
+        return [(m.name, m.lineno) for m in parsed.ast.find_all(nodes.Macro)]
 
     def load_text(self, text: str, path: str = "<example>") -> Parsed:
         """Parse template text that is not on disk (rule examples)."""

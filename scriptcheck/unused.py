@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 
-from jinja2 import nodes
-
 from . import discover
 from .notices import Notice
-from .template import Loader, Script, TemplateProblem
+from .template import Loader, Script
 
 
 def notices(files: list[tuple[str, str, bool]], analysed: list[Script], checked: set[str],
@@ -21,12 +19,8 @@ def notices(files: list[tuple[str, str, bool]], analysed: list[Script], checked:
             found.append(Notice("unused-partial", "info", "unused-partial", path))
     called = set().union(*(s.called for s in analysed))
     for path in sorted(checked):
-        try:
-            parsed = loader.load(path)
-        except TemplateProblem:
-            continue
-        for macro in parsed.ast.find_all(nodes.Macro):
-            if f"{parsed.source.path}:{macro.name}" not in called:
-                found.append(Notice("unused-macro", "info", "unused-macro", parsed.source.path,
-                                    macro.lineno, {"name": macro.name}))
+        for name, line in loader.macros(path) or []:
+            if f"{path}:{name}" not in called:
+                found.append(Notice("unused-macro", "info", "unused-macro", path, line,
+                                    {"name": name}))
     return found

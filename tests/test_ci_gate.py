@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -260,6 +261,152 @@ def test_two_processes_writing_one_entry_leave_a_whole_entry(tmp_path):
         assert w.exitcode == 0
     assert store.get(key, ["a.j2"])[1] in (1, 2)
     assert not list(tmp_path.rglob("*.tmp"))          # no temporary file left behind
+
+
+# --- the cached path: analyses and packs by content -----------------------------------------
+
+MACROS = ("{% macro said() %}明天我们就上门。{% endmacro %}\n"
+          "{% macro never() %}你好{% endmacro %}\n")
+
+
+def repository() -> dict[str, str | bytes]:
+    """Scripts, used and unused partials and macros, a file no encoding declares, one that
+    cannot be decoded, one that does not parse, one over max-file-size and one that cannot be
+    read (a dangling link)."""
+    return {"scriptcheck.toml": "max-file-size = 3000\n",
+            "scripts/a.j2": ZH_BAD,
+            "scripts/b.j2": ZH_FRONT + "{% include 'partials/p.j2' %}\n"
+                            "{% from 'macros/m.j2' import said %}{{ said() }}\n你上次说过会还款。\n",
+            "scripts/c.en.j2": EN_FRONT + "{% if late %}You will be arrested.{% endif %}\n",
+            "scripts/partials/p.j2": "明天我们就上门。\n",
+            "scripts/partials/_unused.j2": "你好。\n",
+            "scripts/macros/m.j2": MACROS,
+            "scripts/gbk.j2": (ZH_FRONT + "您好，我们明天上门。\n").encode("gbk"),
+            "scripts/undecodable.j2": b"\xef\xbb\xbf" + "您好".encode() + b"\xff\xfe\n",
+            "scripts/broken.j2": ZH_FRONT + "{% if %}\n",
+            "scripts/big.j2": ZH_FRONT + "您好。\n" * 800}
+
+
+def without_time(out: str) -> str:
+    """The text summary's time taken and cache hits are the only words that may differ."""
+    return re.sub(r" \([0-9.]+ s[^)]*\)\n", "\n", out)
+
+
+def parses(monkeypatch) -> list[str]:
+    """The files lexed and parsed from now on."""
+    from scriptcheck import template
+
+    seen: list[str] = []
+    real = template.lex_and_parse
+    monkeypatch.setattr(template, "lex_and_parse",
+                        lambda env, source, *a: seen.append(source.path) or real(env, source, *a))
+    return seen
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif", "html"])
+def test_a_cached_run_prints_byte_for_byte_what_a_cold_run_prints(tree, monkeypatch, fmt):
+    root = tree(repository())
+    os.symlink(root / "scripts" / "nowhere.j2", root / "scripts" / "gone.j2")
+    args = ["check", "scripts", "--format", fmt, *RULES]
+    cold = invoke(*args)
+    assert cold[0] == 1 and "--cache-dir" not in cold[1]
+    filled = invoke(*args, "--cache-dir", ".cache")
+    with monkeypatch.context() as patch:
+        patch.setattr(nlp, "pipeline", no_nlp)
+        parsed = parses(patch)
+        cached = invoke(*args, "--cache-dir", ".cache")
+    if fmt != "html":   # (the HTML report's spoken paths read the files again, cold or not)
+        assert parsed == [os.path.join("scripts", "partials", "_unused.j2")]  # for its excerpt
+    assert without_time(filled[1]) == without_time(cold[1])
+    assert cached[0] == cold[0] and without_time(cached[1]) == without_time(cold[1])
+    if fmt == "json":   # the notices about files are all there, from the cache
+        found = json.loads(cached[1])["findings"]
+        assert {"unused-partial", "unused-macro", "encoding-guess", "template-error",
+                "T-ZH-HOME", "T-EN-ARREST"} <= {f["rule"] for f in found}
+        assert {f["path"] for f in found if f["rule"] == "template-error"} == {
+            os.path.join("scripts", name) for name in
+            ("undecodable.j2", "broken.j2", "big.j2", "gone.j2")}
+        # a file too large or unreadable is analysed every time: nothing whole to key it by
+        assert len(list((root / ".cache" / "analysis").rglob("*.pickle"))) == 6
+    if fmt == "text":
+        assert ", 8 from the cache)" in cached[1]
+
+
+def test_an_edited_partial_pack_or_config_is_seen_by_the_next_cached_run(tree, monkeypatch):
+    root = tree({**repository(), "pack.yaml": Path(MINI_PACKS[0]).read_text(encoding="utf-8"),
+                 "scripts/t/other.j2": ZH_FRONT + "{% include 'p2.j2' %}\n",
+                 "scripts/t/p2.j2": "您好。\n"})
+    args = ["scripts", "--cache-dir", ".cache", "--rules", "pack.yaml", "--rules", MINI_PACKS[1]]
+
+    def home_visits() -> list[tuple[str, str]]:
+        report = report_of(*args)[1]
+        files.append([f["path"] for f in report["files"]])
+        return sorted((f["path"], f["severity"]) for f in report["findings"]
+                      if f["rule"] == "T-ZH-HOME")
+
+    files: list[list[str]] = []
+
+    first = home_visits()
+    assert ("scripts/partials/p.j2", "error") in first
+    (root / "scripts/partials/p.j2").write_text("您好。\n", encoding="utf-8")      # a partial
+    assert ("scripts/partials/p.j2", "error") not in home_visits()
+    pack = (root / "pack.yaml").read_text(encoding="utf-8")
+    (root / "pack.yaml").write_text(pack.replace("severity: error", "severity: info", 1),
+                                    encoding="utf-8")                               # a pack
+    assert {severity for _, severity in home_visits()} == {"info"}
+    (root / "scriptcheck.toml").write_text("max-file-size = 3000\nexclude = ['**/a.j2']\n",
+                                           encoding="utf-8")                        # the config
+    assert "scripts/a.j2" not in {path for path, _ in home_visits()}
+    # a template that appears earlier on the search path is what the include now finds
+    (root / "scripts/p2.j2").write_text("明天我们就上门。\n", encoding="utf-8")
+    assert ("scripts/p2.j2", "info") in home_visits()
+    assert "scripts/p2.j2" not in files[-1]       # a partial of other.j2, not a script
+
+
+@pytest.mark.parametrize("damage", ["truncated", "resealed", "planted"])
+def test_a_damaged_or_planted_analysis_entry_is_a_miss(tree, monkeypatch, damage):
+    import pickle
+
+    from scriptcheck import store
+
+    root = tree({"a.j2": ZH_BAD})
+    _, first = report_of("a.j2", "--cache-dir", ".cache", *RULES)
+    (entry,) = (root / ".cache" / "analysis").rglob("*.pickle")
+    whole = entry.read_bytes()
+    key = whole.split(b" ", 1)[0].decode()
+    ran: list[str] = []
+
+    class Planted:   # an entry that would run code when unpickled by a trusting reader
+        def __reduce__(self):
+            return os.system, ("echo planted > planted.txt",)
+
+    entry.write_bytes({"truncated": whole[:-40],
+                       "resealed": store.seal(key, ("not", "an", "entry")),
+                       "planted": store.seal(key, Planted())}[damage])
+    monkeypatch.setattr(pickle, "loads", lambda *a, **k: ran.append("loads"))
+    _, again = report_of("a.j2", "--cache-dir", ".cache", *RULES)
+    assert again == first and not ran and not (root / "planted.txt").exists()
+    assert entry.read_bytes() == whole                     # analysed again and rewritten
+
+
+def test_packs_come_from_the_cache_until_a_file_changes(tree, monkeypatch):
+    from scriptcheck import packcache, schema
+
+    root = tree({"pack.yaml": Path(MINI_PACKS[0]).read_text(encoding="utf-8")})
+    specs = [str(root / "pack.yaml")]
+    first = packcache.load_all(specs, ".cache")
+    monkeypatch.setattr(schema, "validate", lambda *a: pytest.fail("validated again"))
+    again = packcache.load_all(specs, ".cache")
+    assert [(r.id, r.severity, r.pack.name) for p in again for r in p.rules] == \
+        [(r.id, r.severity, r.pack.name) for p in first for r in p.rules]
+    assert all(r.pack is p for p in again for r in p.rules)
+    monkeypatch.undo()
+    (root / "pack.yaml").write_text(
+        (root / "pack.yaml").read_text(encoding="utf-8").replace("severity: error",
+                                                                 "severity: bogus", 1),
+        encoding="utf-8")
+    with pytest.raises(packs.PackError, match="severity"):       # a broken pack still stops
+        packcache.load_all(specs, ".cache")
 
 
 # --- SARIF -----------------------------------------------------------------------------------

@@ -224,8 +224,11 @@ def test_a_fully_cached_run_never_imports_spacy(tree):
     import subprocess
     import sys
 
-    tree({"a.j2": BAD_ZH})
-    args = ["check", "a.j2", "--cache-dir", ".cache", *RULES]
+    tokens = ("name: tok\nlocale: [en]\nrules:\n  - id: TOK-GROW\n    kind: forbid\n"
+              "    category: x-rude\n    severity: warning\n    message: Rude.\n    match:\n"
+              "      - tokens:\n          - [{LOWER: grow}, {LOWER: up}]\n")
+    tree({"a.j2": BAD_ZH, "tok.yaml": tokens})   # a token pattern is validated with spaCy
+    args = ["check", "a.j2", "--cache-dir", ".cache", *RULES, "--rules", "tok.yaml"]
     probe = ("import sys\nfrom scriptcheck import cli\n"
              f"sys.argv = ['scriptcheck', *{args!r}]\n"
              "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"

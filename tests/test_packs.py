@@ -113,6 +113,32 @@ def test_extends_with_overrides(tmp_path):
     assert packs.load(str(disabled))[1].rules == []
 
 
+def test_a_base_is_read_once_and_one_packs_overrides_stay_its_own(tmp_path, monkeypatch):
+    base = write_pack(tmp_path, GOOD_RULE, "base.yaml")
+    quiet = write_pack(tmp_path, f"""\
+        name: quiet
+        extends: [{{pack: {base}, overrides: {{P-ONE: {{severity: info}}}}}}]
+        rules: []
+        """, "quiet.yaml")
+    off = write_pack(tmp_path, f"""\
+        name: dropped
+        extends: [{{pack: {base}, overrides: {{P-ONE: {{disabled: true}}}}}}]
+        rules: []
+        """, "off.yaml")
+    plain = write_pack(tmp_path, f"name: plain\nextends: [{base}]\nrules: []\n", "plain.yaml")
+    read = []
+    real = packs.read_yaml
+    monkeypatch.setattr(packs, "read_yaml", lambda path, *a, **k: read.append(path) or
+                        real(path, *a, **k))
+    loaded = packs.load_all([str(plain), str(quiet), str(off)])
+    assert sorted(read) == sorted(map(str, [base, plain, quiet, off]))    # base.yaml once
+    assert [(p.name, [(r.id, r.severity) for r in p.rules]) for p in loaded] == \
+        [("plain", []), ("p", [("P-ONE", "error")]), ("quiet", []), ("dropped", [])]
+    ((_, changed), (_, gone)) = [packs.load_all([str(q)]) for q in (quiet, off)]
+    assert [r.severity for r in changed.rules] == ["info"] and gone.rules == []
+    assert all(r.pack is changed for r in changed.rules)
+
+
 def test_packs_from_entry_points(tmp_path, monkeypatch):
     path = write_pack(tmp_path, GOOD_RULE.replace("name: p", "name: bank-house"), "bank.yaml")
 

@@ -1,0 +1,158 @@
+"""Analysed scripts cached by content, so a re-check of unchanged scripts lexes and parses
+nothing.
+
+An entry is found by the script's path (as the run spells it, normalised), the sha256 of its
+bytes and the settings analysis reads (scriptcheck's code, Jinja's and YAML's versions, the
+block options, the declared encoding, the limits). It holds the analysed `Script` (its tree
+pickled apart and unpickled only when used, see `Stored`), the text and the macros of every
+file it loaded, and what the analysis depended on besides the
+script's bytes: the sha256 of every other file it loaded, and each template name it resolved
+with what it found (or that it found nothing). A hit re-hashes those files and asks the loader
+again for those names, so an edited partial, a partial that appeared earlier on the search path
+or one that disappeared makes the entry a miss; the script is then analysed and the entry
+rewritten.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from pathlib import Path
+
+from . import store
+from .model import SourceFile
+from .template import Loader, Script, TemplateProblem, analyze, read_bytes
+
+FORMAT = 1
+ALLOWED = store.PLAIN | {("scriptcheck.template", "TemplateProblem"),
+                         ("scriptcheck.frontmatter", "Meta"), ("scriptcheck.notices", "Notice")} \
+    | {("scriptcheck.model", name) for name in ("SourceFile", "Span", "Text", "Slot", "Seq",
+                                                 "Branch", "Choice", "Loop")}
+
+
+class Analyses:
+    """`analyze` through a cache folder; one per run (it remembers what it hashed)."""
+
+    def __init__(self, folder: str, loader: Loader, settings: tuple) -> None:
+        self.folder = Path(folder) / "analysis"
+        self.loader = loader
+        parts = [f"analysis {FORMAT}", store.code_digest(), repr(settings),
+                 *(store.version(d) for d in ("jinja2", "pyyaml", "charset-normalizer"))]
+        self.salt = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        self._digests: dict[str, str | None] = {}
+        self._found: dict[tuple[str, str], str | None] = {}
+
+    def analyze(self, path: str) -> Script:
+        """The script tree of one file, from the cache when nothing it depends on changed."""
+        path = os.path.normpath(path)
+        digest = self._digest(path)
+        if digest is None:
+            return analyze(path, self.loader)
+        key = hashlib.sha256(f"{self.salt}\0{path}\0{digest}".encode(
+            "utf-8", "surrogatepass")).hexdigest()
+        entry = Path(os.path.join(self.folder, key[:2], f"{key}.pickle"))
+        stored = store.unseal(store.read(entry), key, ALLOWED)
+        if _whole(stored) and self._current(stored[0]):
+            _, kept, tree, sources, macros = stored
+            for name, source in sources.items():
+                self.loader.known_sources.setdefault(name, source)
+            for name, found in macros.items():
+                self.loader.known_macros.setdefault(name, found)
+            return Stored.of(kept, tree, _texts(kept["source"], sources))
+        self.loader.watch = []
+        try:
+            script = analyze(path, self.loader)
+            watched = self.loader.watch
+        finally:
+            self.loader.watch = None
+        value = self._entry(path, digest, script, watched)
+        if value is not None:
+            store.write(entry, store.seal(key, value))
+        return script
+
+    def _digest(self, path: str) -> str | None:
+        """sha256 of a file's bytes (once per run), None when it cannot be read whole."""
+        if path not in self._digests:
+            try:
+                self._digests[path] = store.sha256(read_bytes(path, self.loader.limits))
+            except (OSError, TemplateProblem):
+                self._digests[path] = None
+        return self._digests[path]
+
+    def _current(self, depends: tuple) -> bool:
+        """Whether every file the entry read is unchanged and every name resolves as it did."""
+        for item in depends:
+            if item[0] == "load":
+                _, path, digest = item
+                if self._digest(path) != digest:
+                    return False
+            else:
+                _, name, folder, found = item
+                if (name, folder) not in self._found:
+                    self._found[(name, folder)] = self.loader.resolve_in(name, folder)
+                if self._found[(name, folder)] != found:
+                    return False
+        return True
+
+    def _entry(self, path: str, digest: str, script: Script, watched: list[tuple]
+               ) -> tuple | None:
+        """What is stored for a script, or None when it must not be: a crash, a file that
+        could not be read whole, or a script that changed while it was read."""
+        if any(p.key == "internal-error" for p in script.problems):
+            return None
+        depends: set[tuple] = set()
+        sources, macros = {}, {}
+        for item in watched:
+            if item[0] == "resolve":
+                depends.add(item)
+                continue
+            name = item[1]
+            read = self.loader.digests.get(name)
+            if read is None or (name == path and read != digest):
+                return None
+            depends.add(("load", name, read))
+            sources[name], macros[name] = self.loader.source(name), self.loader.macros(name)
+        kept = {name: getattr(script, name) for name in _KEPT}
+        tree = store.dumps(script.tree, _texts(script.source, sources))
+        return tuple(sorted(depends, key=repr)), kept, tree, sources, macros
+
+
+class Stored(Script):
+    """An analysed script from the cache whose tree is unpickled when first asked for: the
+    findings of an unchanged script come from the findings cache, so a re-check seldom walks
+    a tree (the HTML report, a script without a locale, a changed pack do)."""
+
+    @classmethod
+    def of(cls, kept: dict, tree: bytes, texts: dict[str, SourceFile]) -> "Stored":
+        script = cls.__new__(cls)
+        script.__dict__.update(kept, _tree=(tree, texts))
+        return script
+
+    def __getattr__(self, name: str):
+        if name != "tree" or "_tree" not in self.__dict__:
+            raise AttributeError(name)
+        tree, texts = self.__dict__.pop("_tree")
+        self.tree = store.loads(tree, ALLOWED, texts)
+        return self.tree
+
+
+_KEPT = [f.name for f in dataclasses.fields(Script) if f.name != "tree"]
+
+
+def _texts(source: SourceFile, sources: dict[str, SourceFile | None]) -> dict[str, SourceFile]:
+    """The files a tree's spans point into, by path: stored once, beside the tree."""
+    return {source.path: source, **{name: s for name, s in sources.items() if s is not None}}
+
+
+def _whole(stored: object) -> bool:
+    """Whether an unsealed entry has the shape `_entry` gives it (one written by another
+    program, or by hand, under the right key and digest, is a miss, not a crash)."""
+    if type(stored) is not tuple or len(stored) != 5:
+        return False
+    depends, kept, tree, sources, macros = stored
+    return type(depends) is tuple and type(kept) is dict and list(kept) == _KEPT and \
+        isinstance(kept["source"], SourceFile) and type(tree) is bytes and \
+        type(sources) is dict and type(macros) is dict and \
+        all(type(item) is tuple and len(item) in (3, 4)
+            and len(item) == {"load": 3, "resolve": 4}.get(item[0])
+            and all(v is None or type(v) is str for v in item) for item in depends)
