@@ -51,6 +51,9 @@ class Hit(NamedTuple):   # a tuple: made by the hundred thousand, it must be che
         return self.heads or (self.tok,)
 
 
+_new_hit = functools.partial(tuple.__new__, Hit)   # Hit(...) without its Python-level __new__
+
+
 def text_of(doc: Doc) -> str:
     """The document's text (spaCy rebuilds `doc.text` from its tokens on every access)."""
     return table(doc).text
@@ -90,7 +93,7 @@ def _char_hit(found: Table, start: int, end: int) -> Hit:
     starts = found.idx   # a token's trailing whitespace belongs to it
     first = max(bisect.bisect_right(starts, start) - 1, 0)
     last = max(bisect.bisect_right(starts, max(end - 1, start)) - 1, 0)
-    return Hit(start, end, first, last + 1)
+    return _new_hit((start, end, first, last + 1, ()))
 
 
 def tok_hit(doc: Doc, tok: int, tok_end: int) -> Hit:
@@ -98,7 +101,7 @@ def tok_hit(doc: Doc, tok: int, tok_end: int) -> Hit:
 
 
 def _tok_hit(found: Table, tok: int, tok_end: int) -> Hit:
-    return Hit(found.idx[tok], found.ends[tok_end - 1], tok, tok_end)
+    return _new_hit((found.idx[tok], found.ends[tok_end - 1], tok, tok_end, ()))
 
 
 class Vocabulary:
@@ -115,6 +118,7 @@ class Vocabulary:
         self.lists = 0                            # phrase lists registered
         self.numbers: dict[frozenset, int] = {}   # each list's number
         self.by_first: dict = {}
+        self.automaton: tuple | None = None       # (phrases in it, automaton): Chinese
 
     def register(self, keys: frozenset) -> int:
         """A phrase list's number (one for lists of the same phrases: many rules share a
@@ -159,13 +163,17 @@ class Vocabulary:
         return list(answer)   # the same order whatever the hashing; the caller's to keep
 
     def _scan(self, doc: Doc, state: "_Scanned | None") -> "_Scanned":
+        doc_table = table(doc)
         if state is None or state.vocabulary is not self:
             state = _Scanned(self)
-            candidates = self._candidates(doc)
+            if self.chars:
+                state.found = self._automaton_scan(doc_table)
+                candidates = []
+            else:
+                candidates = self._candidates(doc)
         else:
             candidates = self.keys[state.keys:]
         found = state.found
-        doc_table = table(doc)
         for key in candidates:
             hits = _chars(doc_table, key) if self.chars else _words(doc_table, key)
             if hits:
@@ -179,6 +187,21 @@ class Vocabulary:
         state.answers = {}
         doc.user_data["vocabulary"] = state
         return state
+
+    def _automaton_scan(self, found: Table) -> dict:
+        """Every phrase's hits in one pass of an Aho-Corasick automaton over the text."""
+        if self.automaton is None or self.automaton[0] != len(self.keys):
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for key in self.keys:
+                automaton.add_word(key, key)
+            automaton.make_automaton()
+            self.automaton = (len(self.keys), automaton)
+        hits: dict[str, list[Hit]] = {}
+        for end, key in self.automaton[1].iter(found.lower):
+            hits.setdefault(key, []).append(_char_hit(found, end + 1 - len(key), end + 1))
+        return hits
 
     def _candidates(self, doc: Doc) -> list:
         """The phrases whose first characters (or first word) the document has."""
