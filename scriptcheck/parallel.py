@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import matchers
-from .engine import Engine, Options
+from .engine import Engine, Options, effective_meta
 from .model import Finding
 from .limits import Limits
 from .template import Loader, Script, analyze, make_environment
@@ -82,11 +82,17 @@ def check(scripts: list[Script], engine: Engine, job: Job, jobs: int,
           progress: Callable[[int], None] | None = None) -> Checked:
     """Findings, variant counts and times of `scripts`, with up to `jobs` worker processes.
 
-    This process checks the first chunk itself, which builds the pipelines and compiles the
-    rules once: forked workers inherit them warm instead of each building its own.
+    This process first checks one script of each language itself, which builds the pipelines
+    and compiles the rules once: forked workers inherit them warm instead of each building
+    its own, and start as soon as that is done.
     """
     workers = workers_for(len(scripts), jobs)
-    parts = chunks(scripts, workers)
+    if workers > 1:
+        first = _one_per_language(scripts, engine)
+        taken = {id(s) for s in first}
+        parts = [first] + chunks([s for s in scripts if id(s) not in taken], workers)
+    else:
+        parts = chunks(scripts, workers)
     result = Checked()
     for i, chunk in enumerate(parts):
         if workers > 1 and i == 1:
@@ -99,6 +105,17 @@ def check(scripts: list[Script], engine: Engine, job: Job, jobs: int,
         if progress:
             progress(len(chunk))
     return result
+
+
+def _one_per_language(scripts: list[Script], engine: Engine) -> list[Script]:
+    """The first script of each language (the one whose check warms that pipeline)."""
+    from .frontmatter import language
+
+    chosen: dict[str | None, Script] = {}
+    for script in scripts:
+        lang = language(effective_meta(script, engine.options).get("locale"))
+        chosen.setdefault(lang, script)
+    return list(chosen.values())
 
 
 def _context():
