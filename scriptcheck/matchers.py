@@ -146,11 +146,22 @@ class Vocabulary:
             return set(forms[0])
         return {(a, b) for a in forms[0] for b in forms[1]}
 
-    def find(self, doc: Doc, number: int, keys: frozenset) -> list[Hit]:
-        """The hits of phrase list `number` (its phrases: `keys`), in text order."""
+    def _state(self, doc: Doc) -> "_Scanned":
         state = doc.user_data.get("vocabulary")
         if state is None or state.vocabulary is not self or state.keys != len(self.keys):
             state = self._scan(doc, state)
+        return state
+
+    def said(self, doc: Doc, number: int, keys: frozenset) -> bool:
+        state = self._state(doc)
+        if number < state.lists:
+            return number in state.by_list
+        return bool(self.find(doc, number, keys))
+
+    def find(self, doc: Doc, number: int, keys: frozenset) -> tuple[Hit, ...]:
+        """The hits of phrase list `number` (its phrases: `keys`), in text order (one tuple,
+        shared by every caller)."""
+        state = self._state(doc)
         answer = state.answers.get(number)
         if answer is None:
             if number < state.lists:
@@ -159,8 +170,8 @@ class Vocabulary:
                 found = state.found
                 hits = [h for k in keys if k in found for h in found[k]]
             unique = {(h.start, h.end, h.tok): h for h in hits}
-            answer = state.answers[number] = [unique[k] for k in sorted(unique)]
-        return list(answer)   # the same order whatever the hashing; the caller's to keep
+            answer = state.answers[number] = tuple(unique[k] for k in sorted(unique))
+        return answer   # the same order whatever the hashing
 
     def _scan(self, doc: Doc, state: "_Scanned | None") -> "_Scanned":
         doc_table = table(doc)
@@ -228,7 +239,7 @@ class _Scanned:
         self.lists = 0                 # phrase lists answered in by_list
         self.found: dict = {}
         self.by_list: dict[int, list[Hit]] = {}
-        self.answers: dict[int, list[Hit]] = {}   # each list's hits, in text order
+        self.answers: dict[int, tuple[Hit, ...]] = {}   # each list's hits, in text order
 
 
 _VOCABULARIES: dict[tuple[str, int], Vocabulary] = {}
@@ -267,8 +278,12 @@ class Phrases:
         self.keys = frozenset(self.needles if self.chars else self.words)
         self.number = self.vocabulary.register(self.keys)
 
-    def find(self, doc: Doc) -> list[Hit]:
+    def find(self, doc: Doc) -> tuple[Hit, ...]:
         return self.vocabulary.find(doc, self.number, self.keys)
+
+    def said(self, doc: Doc) -> bool:
+        """Is one of the phrases in the document (cheaper than finding where)?"""
+        return self.vocabulary.said(doc, self.number, self.keys)
 
 
 def _chars(found: Table, needle: str) -> list[Hit]:
@@ -445,6 +460,9 @@ class Frame:
         self.unit = clause_of if scope == "clause" else sentence_of if scope == "sentence" \
             else _whole_text
         self.within = spec.get("within")
+        self.order = sorted(range(len(self.parts)), key=lambda k: self.parts[k][1])  # required first
+        self.needed = [part for part, optional in self.parts
+                       if not optional and isinstance(part, Phrases)]
 
     def _close(self, a: Hit, b: Hit) -> bool:
         if a.overlaps(b):
@@ -454,10 +472,13 @@ class Frame:
     def find(self, doc: Doc) -> list[Hit]:
         """Every way the required parts line up (a few candidates per part), so that an
         exception on one pairing (a negated word) leaves another pairing to be judged."""
+        if not all(part.said(doc) for part in self.needed):
+            return []   # a required part is not said: nothing else to look for
         found: list = [None] * len(self.parts)
-        for k in sorted(range(len(self.parts)), key=lambda k: self.parts[k][1]):  # required first
+        for k in self.order:
             part, optional = self.parts[k]
-            hits = sorted(part.find(doc), key=lambda h: h.start)
+            hits = part.find(doc) if isinstance(part, Phrases) else \
+                sorted(part.find(doc), key=lambda h: h.start)   # phrases come in text order
             if not hits and not optional:
                 return []   # a required part is not said: nothing else to look for
             found[k] = (hits, optional)
