@@ -379,9 +379,9 @@ def _lemma_keys(pattern: list[dict]) -> list[dict]:
 
 
 class Tokens:
-    """spaCy token patterns. They run only in documents that have the words a pattern needs
-    (its required LOWER or ORTH tokens): spaCy's matcher tests every token against every
-    pattern, and most documents cannot match."""
+    """spaCy token patterns. A pattern is run only around the words it needs (its required
+    LOWER or ORTH tokens), within its own length of them: spaCy's matcher tests every token
+    against every pattern, and most of a document cannot match."""
 
     def __init__(self, patterns: list[list[dict]], nlp):
         from spacy.matcher import Matcher
@@ -389,20 +389,38 @@ class Tokens:
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("p", [_lemma_keys(p) for p in patterns])
         self.anchors = [_anchor(p) for p in patterns]
+        bounded = all(token.get("OP") in (None, "?", "!") for p in patterns for token in p)
+        self.reach = max(map(len, patterns)) if bounded and patterns else None
 
     def find(self, doc: Doc) -> list[Hit]:
-        words = table(doc).index
-        if not any(all(any(w in words for w in needed) for needed in anchor)
-                   for anchor in self.anchors):
+        found = table(doc)
+        words = found.index
+        possible = [anchor for anchor in self.anchors
+                    if all(any(w in words for w in needed) for needed in anchor)]
+        if not possible:
             return []
-        return [tok_hit(doc, start, end) for _, start, end in self.matcher(doc)]
+        if self.reach is None or any(not anchor for anchor in possible):
+            return [_tok_hit(found, start, end) for _, start, end in self.matcher(doc)]
+        # every match holds a token of each pattern's smallest word list: look only there
+        at = sorted({i for anchor in possible for w in min(anchor, key=len)
+                     for i in words.get(w, ())})
+        windows: list[list[int]] = []
+        for i in at:
+            lo, hi = max(i - self.reach + 1, 0), min(i + self.reach, len(found.idx))
+            if windows and lo <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], hi)
+            else:
+                windows.append([lo, hi])
+        spans = sorted({(lo + start, lo + end) for lo, hi in windows
+                        for _, start, end in self.matcher(doc[lo:hi])})
+        return [_tok_hit(found, start, end) for start, end in spans]
 
 
 def _anchor(pattern: list[dict]) -> list[frozenset]:
     """For each token the pattern needs to be a listed word, those words."""
     needed = []
     for token in pattern:
-        if token.get("OP", "+") not in ("+", "!") or token.get("OP") == "!":
+        if token.get("OP") is not None:
             continue
         for key in ("LOWER", "ORTH", "TEXT"):
             value = token.get(key)
