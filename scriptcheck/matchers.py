@@ -10,10 +10,11 @@ import bisect
 import fnmatch
 import functools
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import lang as languages
-from .nlp import Table, clause_of, table
+from .nlp import Table, clause_of, part, table
 from .nlp import words as words_of
 from .packs import compile_regex
 
@@ -111,8 +112,12 @@ class Vocabulary:
     The scan answers every phrase list (a rule's, a frame part's) at once. Rules compiled
     later add their phrases; a document scanned before is then searched for those alone."""
 
-    def __init__(self, chars: bool):
-        self.chars = chars
+    def __init__(self, data: languages.Language):
+        self.chars = data.words_are_characters
+        # phrases that may run across a sentence end: searched in the whole text
+        self.ends = set(data.sentence_ends) | set(data.openers)
+        self.spanning: list = []
+        self.memo: dict = {}                      # sentence -> hits per phrase in it
         self.keys: list = []                      # in the order they were added
         self.owners: dict = {}                    # phrase -> the phrase lists that have it
         self.lists = 0                            # phrase lists registered
@@ -127,14 +132,22 @@ class Vocabulary:
             return self.numbers[keys]
         number = self.numbers[keys] = self.lists
         self.lists += 1
+        self.memo.clear()   # what a sentence says is kept per phrase list
         for key in sorted(keys, key=repr):
             if key not in self.owners:
                 self.owners[key] = []
                 self.keys.append(key)
+                if self._spans_sentences(key):
+                    self.spanning.append(key)
                 for first in self._firsts(key):
                     self.by_first.setdefault(first, []).append(key)
             self.owners[key].append(number)
         return number
+
+    def _spans_sentences(self, key) -> bool:
+        if self.chars:
+            return any(ch in self.ends or ch.isspace() for ch in key)
+        return any(low in self.ends or low[:1] in self.ends for low, _ in key)
 
     def _firsts(self, key) -> set:
         """What a document must have for the phrase to be in it: its first two characters,
@@ -155,7 +168,7 @@ class Vocabulary:
     def said(self, doc: Doc, number: int, keys: frozenset) -> bool:
         state = self._state(doc)
         if number < state.lists:
-            return number in state.by_list
+            return number in state.numbers
         return bool(self.find(doc, number, keys))
 
     def find(self, doc: Doc, number: int, keys: frozenset) -> tuple[Hit, ...]:
@@ -164,40 +177,74 @@ class Vocabulary:
         state = self._state(doc)
         answer = state.answers.get(number)
         if answer is None:
-            if number < state.lists:
-                hits = state.by_list.get(number, ())
-            else:   # a list registered after the document was scanned
-                found = state.found
-                hits = [h for k in keys if k in found for h in found[k]]
-            unique = {(h.start, h.end, h.tok): h for h in hits}
-            answer = state.answers[number] = tuple(unique[k] for k in sorted(unique))
+            known = number < state.lists
+            unique = {}
+            for base, first, found in state.pieces:
+                phrases = found.lists.get(number, ()) if known else \
+                    [k for k in keys if k in found.hits]   # a list registered after the scan
+                for phrase in phrases:
+                    for h in found.hits[phrase]:
+                        unique[(base + h[0], base + h[1], first + h[2])] = h[3] + first
+            answer = state.answers[number] = tuple(
+                _new_hit((start, end, tok, unique[start, end, tok], ()))
+                for start, end, tok in sorted(unique))
         return answer   # the same order whatever the hashing
 
     def _scan(self, doc: Doc, state: "_Scanned | None") -> "_Scanned":
-        doc_table = table(doc)
+        whole = table(doc)
         if state is None or state.vocabulary is not self:
             state = _Scanned(self)
-            if self.chars:
-                state.found = self._automaton_scan(doc_table)
-                candidates = []
-            else:
-                candidates = self._candidates(doc)
+            state.pieces = self._by_sentence(whole)
+            state.lists = self.lists   # later lists are answered from the phrases found
+            candidates = self.spanning
         else:
             candidates = self.keys[state.keys:]
-        found = state.found
-        for key in candidates:
-            hits = _chars(doc_table, key) if self.chars else _words(doc_table, key)
-            if hits:
-                found[key] = hits
-        by_list: dict[int, list[Hit]] = {}
-        owners = self.owners
-        for key, hits in found.items():
-            for number in owners[key]:
-                by_list.setdefault(number, []).extend(hits)
-        state.keys, state.lists, state.by_list = len(self.keys), self.lists, by_list
-        state.answers = {}
+        hits = {key: found for key in candidates
+                if (found := _chars(whole, key) if self.chars else _words(whole, key))}
+        if hits:
+            state.pieces.append((0, 0, self._found(hits)))
+        state.numbers = set().union(*(found.lists for _, _, found in state.pieces))
+        state.keys, state.answers = len(self.keys), {}
         doc.user_data["vocabulary"] = state
         return state
+
+    def _found(self, hits: dict) -> "_Found":
+        lists: dict[int, list] = {}
+        for key in hits:
+            for number in self.owners[key]:
+                lists.setdefault(number, []).append(key)
+        return _Found(hits, lists)
+
+    MEMORY = 50_000   # sentences remembered
+
+    def _by_sentence(self, whole: Table) -> list:
+        """What each sentence says, as (first character, first token, phrases found in it):
+        a sentence met before (in another variant of the script, in a partial many scripts
+        share) is answered from memory. The words and their boundaries, not only the text,
+        identify a sentence. Hits are placed in the document only when a rule asks."""
+        pieces = []
+        memo = self.memo
+        spanning = set(self.spanning)   # searched in the whole text by the caller
+        for a, b in whole.spans:
+            base = whole.idx[a]
+            key = (whole.text[base:whole.ends[b - 1]], tuple(x - base for x in whole.idx[a:b]),
+                   None if self.chars else tuple(whole.lems[a:b]))
+            found = memo.get(key)
+            if found is None:
+                if len(memo) >= self.MEMORY:
+                    memo.clear()
+                hits = self._search(part(whole, a, b))
+                found = memo[key] = self._found(
+                    {k: v for k, v in hits.items() if k not in spanning})
+            if found.hits:
+                pieces.append((base, a, found))
+        return pieces
+
+    def _search(self, words: Table) -> dict:
+        if self.chars:
+            return self._automaton_scan(words)
+        return {key: hits for key in self._candidates(words)
+                if (hits := _words(words, key))}
 
     def _automaton_scan(self, found: Table) -> dict:
         """Every phrase's hits in one pass of an Aho-Corasick automaton over the text."""
@@ -214,9 +261,8 @@ class Vocabulary:
             hits.setdefault(key, []).append(_char_hit(found, end + 1 - len(key), end + 1))
         return hits
 
-    def _candidates(self, doc: Doc) -> list:
-        """The phrases whose first characters (or first word) the document has."""
-        found = table(doc)
+    def _candidates(self, found: Table) -> list:
+        """The phrases whose first characters (or first words) the text has."""
         if self.chars:
             text = found.lower
             present = {text[i:i + 2] for i in range(len(text) - 1)} | set(text)
@@ -230,16 +276,25 @@ class Vocabulary:
                                   for key in by_first[first]))
 
 
+@dataclass
+class _Found:
+    """The phrases found in a piece of text (a sentence), with hits counted from its start,
+    and for each phrase list which of its phrases were found."""
+
+    hits: dict
+    lists: dict[int, list]
+
+
 class _Scanned:
-    """A document's scan: hits per phrase, and per phrase list known at the time."""
+    """A document's scan: what each piece of it says, and which phrase lists it answers."""
 
     def __init__(self, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
         self.keys = 0                  # phrases searched for
-        self.lists = 0                 # phrase lists answered in by_list
-        self.found: dict = {}
-        self.by_list: dict[int, list[Hit]] = {}
-        self.answers: dict[int, tuple[Hit, ...]] = {}   # each list's hits, in text order
+        self.lists = 0                 # phrase lists registered when it was first scanned
+        self.pieces: list[tuple[int, int, _Found]] = []   # (first char, first token, found)
+        self.numbers: set[int] = set()                    # the lists with a hit
+        self.answers: dict[int, tuple[Hit, ...]] = {}     # each list's hits, in text order
 
 
 _VOCABULARIES: dict[tuple[str, int], Vocabulary] = {}
@@ -249,7 +304,7 @@ def vocabulary(lang: str, nlp) -> Vocabulary:
     """The vocabulary of a language's pipeline (one per process and pipeline)."""
     key = (lang, id(nlp))
     if key not in _VOCABULARIES:
-        _VOCABULARIES[key] = Vocabulary(languages.get(lang).words_are_characters)
+        _VOCABULARIES[key] = Vocabulary(languages.get(lang))
     return _VOCABULARIES[key]
 
 

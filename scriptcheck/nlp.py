@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import lang as languages
@@ -233,6 +233,7 @@ class Table:
     quoted: list[bool]
     sentences: list[tuple[int, str]]   # (start offset, text) of each sentence
     index: dict[str, list[int]]    # where each lower-case form and lemma occurs
+    spans: list[tuple[int, int]] = field(default_factory=list)   # each sentence's tokens
 
 
 def table(doc: Doc) -> Table:
@@ -276,11 +277,28 @@ def table(doc: Doc) -> Table:
         if word in ends_clause or ("\n" in word and word.isspace()):
             n_clause += 1
     firsts = sorted(starts) if rows else []
+    spans = list(zip(firsts, firsts[1:] + [len(idx)]))
     found = doc.user_data["table"] = Table(
         text, text.lower(), idx, ends, lows, lems, sent, clause, marked.negated, marked.quoted,
-        [(idx[a], text[idx[a]:ends[b - 1]]) for a, b in zip(firsts, firsts[1:] + [len(idx)])],
-        index)
+        [(idx[a], text[idx[a]:ends[b - 1]]) for a, b in spans], index, spans)
     return found
+
+
+def part(whole: Table, a: int, b: int) -> Table:
+    """The words of tokens [a, b) (a sentence) as a table of their own, offsets from its
+    first character: what the matchers read to find phrases in it."""
+    base = whole.idx[a]
+    end = whole.ends[b - 1]
+    idx = [x - base for x in whole.idx[a:b]]
+    lows, lems = whole.lows[a:b], whole.lems[a:b]
+    index: dict[str, list[int]] = {}
+    for i, (low, lem) in enumerate(zip(lows, lems)):
+        index.setdefault(low, []).append(i)
+        if lem is not None and lem != low:
+            index.setdefault(lem, []).append(i)
+    return Table(whole.text[base:end], whole.lower[base:end], idx,
+                 [x - base for x in whole.ends[a:b]], lows, lems, [], [], [], [],
+                 [(0, whole.text[base:end])], index, [(0, b - a)])
 
 
 def clause_of(doc: Doc, tok: int) -> int:
