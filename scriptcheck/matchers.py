@@ -118,6 +118,7 @@ class Vocabulary:
         self.ends = set(data.sentence_ends) | set(data.openers)
         self.spanning: list = []
         self.memo: dict = {}                      # sentence -> hits per phrase in it
+        self.last: tuple = (None, None)           # the document scanned last, and its scan
         self.keys: list = []                      # in the order they were added
         self.owners: dict = {}                    # phrase -> the phrase lists that have it
         self.lists = 0                            # phrase lists registered
@@ -160,9 +161,12 @@ class Vocabulary:
         return {(a, b) for a in forms[0] for b in forms[1]}
 
     def _state(self, doc: Doc) -> "_Scanned":
+        if doc is self.last[0] and self.last[1].keys == len(self.keys):
+            return self.last[1]   # the rules ask about one document many times in a row
         state = doc.user_data.get("vocabulary")
         if state is None or state.vocabulary is not self or state.keys != len(self.keys):
             state = self._scan(doc, state)
+        self.last = (doc, state)
         return state
 
     def said(self, doc: Doc, number: int, keys: frozenset) -> bool:

@@ -236,11 +236,22 @@ class Table:
     spans: list[tuple[int, int]] = field(default_factory=list)   # each sentence's tokens
 
 
+_LAST: list = [None, None]   # the document asked about last, and its table
+
+
 def table(doc: Doc) -> Table:
-    """The document's table (built on first use, then kept with the document)."""
+    """The document's table (built on first use, then kept with the document). Rules ask
+    about one document many times in a row: that one is answered without a lookup."""
+    if doc is _LAST[0]:
+        return _LAST[1]
     found = doc.user_data.get("table")
-    if found is not None:
-        return found
+    if found is None:
+        found = _build_table(doc)
+    _LAST[:] = [doc, found]
+    return found
+
+
+def _build_table(doc: Doc) -> Table:
     from spacy.attrs import IDX, LOWER, ORTH, SENT_START
 
     data = languages.get(doc.lang_)
