@@ -175,6 +175,13 @@ class Vocabulary:
             return number in state.numbers
         return bool(self.find(doc, number, keys))
 
+    def all_said(self, doc: Doc, lists: list[Phrases]) -> bool:
+        """Are all these phrase lists said in the document?"""
+        state = self._state(doc)
+        numbers, known = state.numbers, state.lists
+        return all(p.number in numbers if p.number < known else
+                   bool(self.find(doc, p.number, p.keys)) for p in lists)
+
     def find(self, doc: Doc, number: int, keys: frozenset) -> tuple[Hit, ...]:
         """The hits of phrase list `number` (its phrases: `keys`), in text order (one tuple,
         shared by every caller)."""
@@ -549,7 +556,7 @@ class Frame:
     def find(self, doc: Doc) -> list[Hit]:
         """Every way the required parts line up (a few candidates per part), so that an
         exception on one pairing (a negated word) leaves another pairing to be judged."""
-        if not all(part.said(doc) for part in self.needed):
+        if self.needed and not self.needed[0].vocabulary.all_said(doc, self.needed):
             return []   # a required part is not said: nothing else to look for
         found: list = [None] * len(self.parts)
         for k in self.order:
