@@ -4,7 +4,9 @@ For each size it generates a repository of Chinese and English scripts with part
 of scripts/, every script made different by a numbered sentence) in a temporary folder, then
 measures in the same run:
 
-- floor: the bare `nlp.pipe` of the same variant texts, pipelines already built;
+- floor: the bare `nlp.pipe` of the same variant texts, pipelines already built: the text
+  normalised and run through the pipelines the check uses (segmenter, sentencizer, lemmatizer
+  and the context marks every rule reads); spaCy's components alone are printed beside it;
 - cold, --jobs 1: `python -m scriptcheck check` in a new process, no cache;
 - cold, all cores: the same with --jobs = the CPU count;
 - cached: the re-check of the unchanged repository from a filled --cache-dir;
@@ -74,8 +76,14 @@ def floor(folder: Path) -> tuple[float, int, int]:
     start, cpu = time.perf_counter(), time.process_time()
     for lang, batch in texts.items():
         nlp.parse(batch, lang)
-    return (time.perf_counter() - start, time.process_time() - cpu,
-            sum(map(len, texts.values())), len(scripts))
+    elapsed, used = time.perf_counter() - start, time.process_time() - cpu
+    start = time.perf_counter()
+    for lang, batch in texts.items():   # spaCy's own components only: for comparison
+        with nlp.pipeline(lang).select_pipes(disable=["scriptcheck_context"]):
+            for _ in nlp.pipeline(lang).pipe(batch):
+                pass
+    bare = time.perf_counter() - start
+    return elapsed, used, bare, sum(map(len, texts.values())), len(scripts)
 
 
 def _children_cpu() -> float:
@@ -112,12 +120,14 @@ def main() -> None:
         tmp = Path(tempfile.mkdtemp(prefix="scriptcheck-bench-"))
         try:
             generate(tmp / "repo", size)
-            base_wall, base_cpu, variants, scripts = floor(tmp / "repo")
+            base_wall, base_cpu, bare, variants, scripts = floor(tmp / "repo")
             base = (base_wall, base_cpu)
             print(f"{scripts} scripts ({variants} variant texts), Chinese and English, "
                   f"with partials; load average {os.getloadavg()[0]:.1f}")
             print(f"  {'floor: nlp.pipe of the variant texts':<34}{base_wall:>8.2f} s"
                   f"{'':<20}cpu {base_cpu:>8.2f} s")
+            print(f"  {'  (spaCy components alone)':<34}{bare:>8.2f} s {bare / base_wall:>7.2f}x"
+                  f" the floor: without normalisation and the context marks")
             row("cold, --jobs 1", cli(tmp / "repo", "--jobs", "1"), base)
             row(f"cold, --jobs {cores} (all cores)", cli(tmp / "repo", "--jobs", str(cores)),
                 base)
