@@ -259,18 +259,24 @@ def _build_table(doc: Doc) -> Table:
     text = doc.user_data.get("text")
     if text is None:
         text = doc.text
-    rows = doc.to_array([IDX, ORTH, LOWER, SENT_START]).tolist() if len(doc) else []
+    if len(doc):
+        columns = doc.to_array([IDX, ORTH, LOWER, SENT_START]).T.tolist()
+    else:
+        columns = [[], [], [], []]
     if doc.has_annotation("DEP"):   # a trained parser's sentences come from its tree
         starts = {s.start for s in doc.sents}
     else:
-        starts = {i for i, row in enumerate(rows) if row[3] == 1} | {0}
+        starts = {i for i, start in enumerate(columns[3]) if start == 1} | {0}
     marked = marks(doc)
-    idx = [row[0] for row in rows]
-    words = [strings[row[1]] for row in rows]
-    lows = [strings[row[2]] for row in rows]
+    idx = columns[0]
+    words = [strings[orth] for orth in columns[1]]
+    lows = [strings[lower] for lower in columns[2]]
     ends = [start + len(word) for start, word in zip(idx, words)]
-    lems = [None if word[:1].isupper() and i not in starts and not word.isupper() else lem
-            for i, (word, lem) in enumerate(zip(words, marked.lem))]
+    if data.words_are_characters:   # no capitals to tell a name by
+        lems = list(marked.lem)
+    else:
+        lems = [None if word[:1].isupper() and i not in starts and not word.isupper() else lem
+                for i, (word, lem) in enumerate(zip(words, marked.lem))]
     index: dict[str, list[int]] = {}
     for i, (low, lem) in enumerate(zip(lows, lems)):
         index.setdefault(low, []).append(i)
@@ -287,7 +293,7 @@ def _build_table(doc: Doc) -> Table:
         clause.append(n_clause)
         if word in ends_clause or ("\n" in word and word.isspace()):
             n_clause += 1
-    firsts = sorted(starts) if rows else []
+    firsts = sorted(starts) if idx else []
     spans = list(zip(firsts, firsts[1:] + [len(idx)]))
     found = doc.user_data["table"] = Table(
         text, text.lower(), idx, ends, lows, lems, sent, clause, marked.negated, marked.quoted,
