@@ -9,6 +9,7 @@ that findings still point at the text as written.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,14 +120,51 @@ def _halfwidth(ch: str) -> str:
     return " " if code == 0x3000 else ch
 
 
+_SPACED_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf][ \u3000]{1,2}[\u4e00-\u9fff\u3400-\u4dbf]")
+_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+
+
+_TABLES: dict[str, dict[int, str] | None] = {}
+
+
+def _one_for_one(rules: dict) -> dict[int, str] | None:
+    """The width and replacement rules as a str.translate table, when each character becomes
+    exactly one (then no offset moves); else None."""
+    key = repr(sorted(rules.items()))
+    if key not in _TABLES:
+        _TABLES[key] = _translation(rules)
+    return _TABLES[key]
+
+
+def _translation(rules: dict) -> dict[int, str] | None:
+    replace = rules.get("replace") or {}
+    if any(len(v) != 1 for v in replace.values()):
+        return None
+    table = {ord(k): v for k, v in replace.items()}
+    if rules.get("fullwidth_to_halfwidth"):
+        for code_point in [*range(0xFF01, 0xFF5F), 0x3000]:
+            half = _halfwidth(chr(code_point))
+            table[code_point] = replace.get(half, half)
+    return table
+
+
 def normalise(text: str, lang: Language) -> tuple[str, list[int] | None]:
     """The text as the rules read it, and for each of its offsets (and its end) the offset in
     `text`; None when nothing moved (the common case: offsets are the same)."""
     rules = lang.normalise
-    if rules.get("traditional_to_simplified") and any(_is_han(ch) for ch in text):
+    if rules.get("traditional_to_simplified") and _HAN.search(text):
         text_s = _simplified(text)
     else:
         text_s = text
+    table = _one_for_one(rules)
+    if table is not None and not any(ch in text_s for ch in rules.get("drop") or ()) and \
+            not (rules.get("join_spaced_han") and _SPACED_HAN.search(text_s)):
+        return text_s.translate(table), None   # character for character: no offset moves
+    return _by_character(text_s, rules)
+
+
+def _by_character(text_s: str, rules: dict) -> tuple[str, list[int] | None]:
+    """`normalise` one character at a time, keeping where each came from."""
     replace = rules.get("replace") or {}
     width = rules.get("fullwidth_to_halfwidth")
     drop = set(rules.get("drop") or ())
@@ -149,7 +187,7 @@ def normalise(text: str, lang: Language) -> tuple[str, list[int] | None]:
         where.append(i)
     where.append(n)
     result = "".join(out)
-    moved = len(result) != len(text)
+    moved = len(result) != len(text_s)
     return result, (where if moved else None)
 
 

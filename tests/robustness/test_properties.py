@@ -106,3 +106,20 @@ def test_random_templates_never_crash_and_findings_point_into_their_files(repo):
         for p in again:
             Path(p.target).write_bytes(p.data)
         assert {name: (folder / name).read_bytes() for name in files} == once
+
+
+PIECES = ["坐", "牢", "後果", "帳戶", "帐", " ", "　", "  ", "\u200b", "Ｗ", "１２", "，", "！", "a", "don’t",
+          "Sue", "\n", "。", "ｘ", "｀"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join), st.sampled_from(["zh", "en"]))
+@settings(max_examples=300, deadline=None)
+def test_normalising_at_once_reads_as_normalising_each_character(text, lang):
+    """The one-pass translation (taken when no character is dropped or joined) gives what the
+    character-by-character reading gives, offsets included."""
+    from scriptcheck import lang as languages
+
+    data = languages.get(lang)
+    simplified = languages._simplified(text) if data.normalise.get("traditional_to_simplified") \
+        else text
+    assert languages.normalise(text, data) == languages._by_character(simplified, data.normalise)
