@@ -5,6 +5,7 @@ They are never reported: text that comes from a slot is the data, not the script
 """
 from __future__ import annotations
 
+import functools
 from fnmatch import fnmatch
 
 # (glob on the last part(s) of the dotted name, zh value, en value); first match wins
@@ -55,11 +56,19 @@ def sample(variables: tuple[str, ...], lang: str, context: dict | None = None) -
         if value is not None:
             return str(value)
     for name in variables:
-        lowered = name.lower()
-        for pattern, zh, en in _SAMPLES:
-            if fnmatch(lowered, pattern):
-                return zh if lang == "zh" else en
+        found = _by_name(name.lower(), lang)
+        if found is not None:
+            return found
     return "某某" if lang == "zh" else "Example"
+
+
+@functools.lru_cache(maxsize=4096)
+def _by_name(lowered: str, lang: str) -> str | None:
+    """The sample for a variable name (the same names come back in every script)."""
+    for pattern, zh, en in _SAMPLES:
+        if fnmatch(lowered, pattern):
+            return zh if lang == "zh" else en
+    return None
 
 
 def _lookup(context: dict, dotted: str):
