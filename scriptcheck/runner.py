@@ -7,18 +7,22 @@ import functools
 import gc
 import os
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from . import __version__, baseline, changed as changed_mod, discover, matchers, packcache, packs
+from . import __version__, baseline, changed as changed_mod, discover, packcache, packs
 from . import parallel, unused
 from .analyses import Analyses
 from .config import Config
 from .cache import Cache
-from .engine import Engine, Options, dedupe, effective_meta, identity
+from .findings import dedupe, identity
+from .options import Options, effective_meta, selected
 from .limits import Limits
 from .notices import Notice, in_own_language
 from .model import Finding
 from .template import Loader, Script, analyze, make_environment
+
+if TYPE_CHECKING:
+    from .engine import Engine
 
 
 @dataclass
@@ -65,10 +69,11 @@ def default_packs() -> list[str]:
     return packs.builtin_names()
 
 
-def _check(scripts: list[Script], engine: Engine, sources: dict, cache_dir: str | None,
+def _check(scripts: list[Script], engine: Callable[[], "Engine"], sources: dict, cache_dir: str | None,
            loaded: list, options: Options, settings: tuple = (), job: parallel.Job | None = None,
            jobs: int = 1, progress=None, config_path: str | None = None) -> parallel.Checked:
-    """Findings, variant counts and times per script, from the cache where nothing changed."""
+    """Findings, variant counts and times per script, from the cache where nothing changed.
+    `engine` makes the engine, called only when some script must be checked."""
     cache = Cache(cache_dir, loaded, options, settings, config_path) if cache_dir else None
     checked = parallel.Checked()
     keys = {}
@@ -89,7 +94,7 @@ def _check(scripts: list[Script], engine: Engine, sources: dict, cache_dir: str 
         tick(checked.hits)
     if todo:  # only now are the NLP pipelines needed
         with _collecting(True):
-            checked.add(parallel.check(todo, engine, job, jobs, tick))
+            checked.add(parallel.check(todo, engine(), job, jobs, tick))
         if cache is not None:
             for script in todo:
                 path = script.source.path
@@ -109,7 +114,6 @@ def run(paths: list[str], config: Config, options: Options,
     specs = pack_specs or config.rules or default_packs()
     cache_dir = cache_dir or config.cache_dir
     loaded = loaded or packcache.load_all(specs, cache_dir)
-    matchers.REGEX_TIMEOUT = config.regex_timeout  # read by every regex match of this run
     unreadable: list[tuple[str, str]] = []
     files = discover.find_files(paths, config.exclude, unreadable)
     roots = [*config.template_paths]
@@ -135,7 +139,16 @@ def run(paths: list[str], config: Config, options: Options,
     if changed is not None:
         scripts = changed_mod.affected(scripts, changed,
                                        [p.path for p in loaded] + [config.path, config.context])
-    engine = Engine(loaded, options, loader)
+
+    def engine() -> "Engine":
+        """The engine, made only when a script must be checked: a run answered by the cache
+        imports no rule or NLP code."""
+        from . import matchers
+        from .engine import Engine
+
+        matchers.REGEX_TIMEOUT = config.regex_timeout  # read by every regex match of this run
+        return Engine(loaded, options, loader)
+
     sources = {s.source.path: s.source for s in scripts}
     sources.update((p, src) for p in used if (src := loader.source(p)) is not None)
     job = parallel.Job(specs, options, roots, config.trim_blocks, config.lstrip_blocks,
@@ -173,6 +186,6 @@ def run(paths: list[str], config: Config, options: Options,
     kept = {identity(f) for f in findings}
     by_script = {s.source.path: [f for f in per_script[s.source.path] if identity(f) in kept]
                  for s in scripts}
-    enabled = [r for p in loaded for r in p.rules if engine._selected(r)]
+    enabled = [r for p in loaded for r in p.rules if selected(r, options)]
     return Result(report, findings, sources, packs=loaded, scripts=scripts, by_script=by_script,
                   seconds=checked.seconds, rules=enabled, cached=checked.hits)
