@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 
 from . import store
+from .bundle import Bundle
 from .model import SourceFile
 from .template import Loader, Script, TemplateProblem, analyze, read_bytes
 
@@ -33,9 +34,11 @@ ALLOWED = store.PLAIN | {("scriptcheck.template", "TemplateProblem"),
 class Analyses:
     """`analyze` through a cache folder; one per run (it remembers what it hashed)."""
 
-    def __init__(self, folder: str, loader: Loader, settings: tuple) -> None:
+    def __init__(self, folder: str, loader: Loader, settings: tuple,
+                 bundle: Bundle | None = None) -> None:
         self.folder = Path(folder) / "analysis"
         self.loader = loader
+        self.bundle = bundle or Bundle()
         parts = [f"analysis {FORMAT}", store.code_digest(), repr(settings),
                  *(store.version(d) for d in ("jinja2", "pyyaml", "charset-normalizer"))]
         self.salt = hashlib.sha256("\0".join(parts).encode()).hexdigest()
@@ -51,7 +54,7 @@ class Analyses:
         key = hashlib.sha256(f"{self.salt}\0{path}\0{digest}".encode(
             "utf-8", "surrogatepass")).hexdigest()
         entry = Path(os.path.join(self.folder, key[:2], f"{key}.pickle"))
-        stored = store.unseal(store.read(entry), key, ALLOWED)
+        stored = store.unseal(self.bundle.read(entry), key, ALLOWED)
         if _whole(stored) and self._current(stored[0]):
             _, kept, tree, sources, macros = stored
             for name, source in sources.items():
@@ -67,7 +70,7 @@ class Analyses:
             self.loader.watch = None
         value = self._entry(path, digest, script, watched)
         if value is not None:
-            store.write(entry, store.seal(key, value))
+            self.bundle.write(entry, store.seal(key, value))
         return script
 
     def _digest(self, path: str) -> str | None:

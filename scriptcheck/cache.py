@@ -24,8 +24,9 @@ from dataclasses import fields
 from pathlib import Path
 
 from . import __version__
+from .bundle import Bundle
 from .model import Finding
-from .store import code_digest, version as _version, write
+from .store import code_digest, version as _version
 
 FORMAT = 3
 _TEXT = {"rule", "category", "severity", "message", "excerpt"}
@@ -68,9 +69,12 @@ def _digest(*parts: str) -> str:
 
 
 class Cache:
+    bundle = Bundle()   # entry files only, unless the run gives its bundle
+
     def __init__(self, folder: str, packs: list, options, settings: tuple = (),
-                 config_path: str | None = None) -> None:
+                 config_path: str | None = None, bundle: Bundle | None = None) -> None:
         self.folder = Path(folder)
+        self.bundle = bundle or Bundle()
         parts = [f"format {FORMAT}", __version__, code_digest(), _version("spacy"),
                  _version("jieba"), _version("spacy-lookups-data")]
         parts += [hashlib.sha256(_read(pack.path)).hexdigest() for pack in packs]
@@ -99,7 +103,10 @@ class Cache:
     def get(self, key: str, files: list[str]) -> tuple[list[Finding], int] | None:
         """The findings and variant count stored under `key`, or None for a miss."""
         try:
-            head, text = self._entry(key).read_text(encoding="utf-8").split("\n", 1)
+            data = self.bundle.read(self._entry(key))
+            if data is None:
+                return None
+            head, text = data.decode("utf-8").split("\n", 1)
             if json.loads(head) != {"key": key, "digest": _digest(text)}:
                 return None
             body = json.loads(text)
@@ -122,7 +129,7 @@ class Cache:
                           "fix": list(f.fix) if f.fix else None})
         body = json.dumps({"variants": variants, "findings": items}, ensure_ascii=False)
         text = json.dumps({"key": key, "digest": _digest(body)}) + "\n" + body
-        write(self._entry(key), text.encode("utf-8", "surrogatepass"))
+        self.bundle.write(self._entry(key), text.encode("utf-8", "surrogatepass"))
 
 
 def _finding(item: dict, files: list[str]) -> Finding:

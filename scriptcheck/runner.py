@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from . import __version__, baseline, changed as changed_mod, discover, packcache, packs
 from . import parallel, unused
 from .analyses import Analyses
+from .bundle import Bundle
 from .config import Config
 from .cache import Cache
 from .findings import dedupe, identity
@@ -71,10 +72,12 @@ def default_packs() -> list[str]:
 
 def _check(scripts: list[Script], engine: Callable[[], "Engine"], sources: dict, cache_dir: str | None,
            loaded: list, options: Options, settings: tuple = (), job: parallel.Job | None = None,
-           jobs: int = 1, progress=None, config_path: str | None = None) -> parallel.Checked:
+           jobs: int = 1, progress=None, config_path: str | None = None,
+           bundle: Bundle | None = None) -> parallel.Checked:
     """Findings, variant counts and times per script, from the cache where nothing changed.
     `engine` makes the engine, called only when some script must be checked."""
-    cache = Cache(cache_dir, loaded, options, settings, config_path) if cache_dir else None
+    cache = Cache(cache_dir, loaded, options, settings, config_path, bundle) \
+        if cache_dir else None
     checked = parallel.Checked()
     keys = {}
     todo = []
@@ -125,7 +128,9 @@ def run(paths: list[str], config: Config, options: Options,
     # not the roots: the cache is keyed by content, however the paths were spelt
     settings = (config.trim_blocks, config.lstrip_blocks, config.encoding,
                 config.max_depth, config.max_file_size, config.regex_timeout)
-    analyse = Analyses(cache_dir, loader, settings).analyze if cache_dir else \
+    # one file for every entry of this run, when it is run again (see bundle.py)
+    bundle = Bundle(cache_dir, (paths, changed is not None, settings)) if cache_dir else None
+    analyse = Analyses(cache_dir, loader, settings, bundle).analyze if cache_dir else \
         functools.partial(analyze, loader=loader)
     analysed: list[tuple[Script, str, bool]] = []
     for path, root, explicit in files:
@@ -155,7 +160,9 @@ def run(paths: list[str], config: Config, options: Options,
                        config.encoding, Limits(config.max_depth, config.max_file_size),
                        config.regex_timeout)
     checked = _check(scripts, engine, sources, cache_dir, loaded, options,
-                     settings, job, jobs, progress, config.path)
+                     settings, job, jobs, progress, config.path, bundle)
+    if bundle is not None:
+        bundle.save()
     per_script, variant_counts = checked.findings, checked.variants
     seen = {os.path.normpath(s.source.path) for s in all_scripts} | used
     about_files = unused.notices(files, [s for s, _, _ in analysed], seen, loader,

@@ -1,0 +1,65 @@
+"""A run's cache entries kept together in one file, so that the same run repeated reads one
+file instead of two per script (a thousand scripts: two thousand opens and reads).
+
+The bundle holds each entry's bytes exactly as they are on disk, sealed, under the entry's
+path; the caches read an entry from it and check it exactly as they check one read from its
+own file (its key, its digest, its shape, what it depended on). A bundle is a shortcut, never
+a source of truth: one that is missing, damaged or of the wrong shape is empty, an entry it
+lacks is read from its file, and an entry it holds that fails its checks is a miss (the
+script is analysed or checked again and the entry written anew). It is written, atomically,
+at the end of a run whose entries differ from those it read, and holds only the entries
+that run used, so it does not grow with the history of the repository.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from . import store
+
+FORMAT = 1
+
+
+class Bundle:
+    """Entries by path: from the bundle file named by `parts` in `folder`, else from their
+    own files. `Bundle()` (no folder) reads and writes entry files only."""
+
+    def __init__(self, folder: str | None = None, parts: tuple = ()) -> None:
+        self.path: Path | None = None
+        self.held: dict[str, bytes] = {}
+        self.used: dict[str, bytes] = {}
+        if folder:
+            name = hashlib.sha256(repr((FORMAT, store.code_digest(), *parts)).encode(
+                "utf-8", "surrogatepass")).hexdigest()
+            self.path = Path(folder) / "runs" / f"{name}.bundle"
+            self.held = _entries(store.read(self.path), name)
+            self.name = name
+
+    def read(self, entry: Path) -> bytes | None:
+        """An entry's bytes (None when it is missing or cannot be read)."""
+        where = str(entry)
+        data = self.held.get(where)
+        if data is None:
+            data = store.read(entry)
+        if data is not None and self.path is not None:
+            self.used[where] = data
+        return data
+
+    def write(self, entry: Path, data: bytes) -> None:
+        store.write(entry, data)
+        if self.path is not None:
+            self.used[str(entry)] = data
+
+    def save(self) -> None:
+        """Write the bundle when this run used other entries than it held."""
+        if self.path is not None and self.used != self.held:
+            store.write(self.path, store.seal(self.name, self.used))
+
+
+def _entries(data: bytes | None, name: str) -> dict[str, bytes]:
+    """The entries of a sealed bundle; {} for one missing, damaged or of the wrong shape."""
+    held = store.unseal(data, name, frozenset())
+    if type(held) is not dict or \
+            not all(type(k) is str and type(v) is bytes for k, v in held.items()):
+        return {}
+    return held
