@@ -53,7 +53,7 @@ class Analyses:
             return analyze(path, self.loader)
         key = hashlib.sha256(f"{self.salt}\0{path}\0{digest}".encode(
             "utf-8", "surrogatepass")).hexdigest()
-        entry = Path(os.path.join(self.folder, key[:2], f"{key}.pickle"))
+        entry = os.path.join(self.folder, key[:2], f"{key}.pickle")
         stored = store.unseal(self.bundle.read(entry), key, ALLOWED)
         if _whole(stored) and self._current(stored[0]):
             _, kept, tree, sources, macros = stored

@@ -8,7 +8,10 @@ a source of truth: one that is missing, damaged or of the wrong shape is empty, 
 lacks is read from its file, and an entry it holds that fails its checks is a miss (the
 script is analysed or checked again and the entry written anew). It is written, atomically,
 at the end of a run whose entries differ from those it read, and holds only the entries
-that run used, so it does not grow with the history of the repository.
+that run used, so it does not grow with the history of the repository; it is named by what
+the run was asked (paths, mode, settings), not by scriptcheck's code, so a new version of
+scriptcheck replaces the bundle rather than adding one (its entries, under keys the new code
+does not ask for, are simply not used).
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ FORMAT = 1
 
 
 class Bundle:
-    """Entries by path: from the bundle file named by `parts` in `folder`, else from their
+    """Entries by path (a string, as the caches spell it): from the bundle file named by `parts` in `folder`, else from their
     own files. `Bundle()` (no folder) reads and writes entry files only."""
 
     def __init__(self, folder: str | None = None, parts: tuple = ()) -> None:
@@ -29,26 +32,25 @@ class Bundle:
         self.held: dict[str, bytes] = {}
         self.used: dict[str, bytes] = {}
         if folder:
-            name = hashlib.sha256(repr((FORMAT, store.code_digest(), *parts)).encode(
+            name = hashlib.sha256(repr((FORMAT, *parts)).encode(
                 "utf-8", "surrogatepass")).hexdigest()
             self.path = Path(folder) / "runs" / f"{name}.bundle"
             self.held = _entries(store.read(self.path), name)
             self.name = name
 
-    def read(self, entry: Path) -> bytes | None:
+    def read(self, entry: str) -> bytes | None:
         """An entry's bytes (None when it is missing or cannot be read)."""
-        where = str(entry)
-        data = self.held.get(where)
+        data = self.held.get(entry)
         if data is None:
-            data = store.read(entry)
+            data = store.read(Path(entry))
         if data is not None and self.path is not None:
-            self.used[where] = data
+            self.used[entry] = data
         return data
 
-    def write(self, entry: Path, data: bytes) -> None:
-        store.write(entry, data)
+    def write(self, entry: str, data: bytes) -> None:
+        store.write(Path(entry), data)
         if self.path is not None:
-            self.used[str(entry)] = data
+            self.used[entry] = data
 
     def save(self) -> None:
         """Write the bundle when this run used other entries than it held."""

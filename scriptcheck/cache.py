@@ -97,8 +97,8 @@ class Cache:
             parts += [_relative(_real(path), home), texts.get(path, "")]
         return _digest(*parts)
 
-    def _entry(self, key: str) -> Path:
-        return Path(os.path.join(self.folder, key[:2], f"{key}.json"))
+    def _entry(self, key: str) -> str:
+        return os.path.join(self.folder, key[:2], f"{key}.json")
 
     def get(self, key: str, files: list[str]) -> tuple[list[Finding], int] | None:
         """The findings and variant count stored under `key`, or None for a miss."""
