@@ -422,9 +422,9 @@ def test_a_damaged_or_planted_bundle_is_a_shortcut_lost_never_a_wrong_report(tre
     path.write_bytes({
         "garbage": b"\x00not a bundle",
         "truncated": whole[:-100],
-        "shape": store.seal(name, {"entry": "not bytes"}),
-        "planted": store.seal(name, Planted()),
-        "entries": store.seal(name, {k: v[:-30] for k, v in held.items()}),  # each one damaged
+        "shape": name.encode() + b"\n" + store.dumps({"entry": "not bytes"}),
+        "planted": name.encode() + b"\n" + store.dumps(Planted()),
+        "entries": name.encode() + b"\n" + store.dumps({k: v[:-30] for k, v in held.items()}),
     }[damage])
     with monkeypatch.context() as patch:
         if damage != "entries":   # the entry files are read instead: nothing is checked again
