@@ -22,7 +22,7 @@ from pathlib import Path
 from . import store
 from .bundle import Bundle
 from .model import SourceFile
-from .template import Loader, Script, TemplateProblem, analyze, read_bytes
+from .template import Loader, Script, TemplateProblem, read_bytes
 
 FORMAT = 1
 ALLOWED = store.PLAIN | {("scriptcheck.template", "TemplateProblem"),
@@ -50,7 +50,7 @@ class Analyses:
         path = os.path.normpath(path)
         digest = self._digest(path)
         if digest is None:
-            return analyze(path, self.loader)
+            return _analyze(path, self.loader)
         key = hashlib.sha256(f"{self.salt}\0{path}\0{digest}".encode(
             "utf-8", "surrogatepass")).hexdigest()
         entry = os.path.join(self.folder, key[:2], f"{key}.pickle")
@@ -64,7 +64,7 @@ class Analyses:
             return Stored.of(kept, tree, _texts(kept["source"], sources))
         self.loader.watch = []
         try:
-            script = analyze(path, self.loader)
+            script = _analyze(path, self.loader)
             watched = self.loader.watch
         finally:
             self.loader.watch = None
@@ -137,6 +137,13 @@ class Stored(Script):
         tree, texts = self.__dict__.pop("_tree")
         self.tree = store.loads(tree, ALLOWED, texts)
         return self.tree
+
+
+def _analyze(path: str, loader: Loader) -> Script:
+    """A file analysed anew: only now is Jinja imported."""
+    from .jinjaparse import analyze
+
+    return analyze(path, loader)
 
 
 _KEPT = [f.name for f in dataclasses.fields(Script) if f.name != "tree"]

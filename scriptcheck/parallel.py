@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable
 from .model import Finding
 from .limits import Limits
 from .options import Options, effective_meta
-from .template import Loader, Script, analyze, make_environment
+from .template import Loader, Script
 
 if TYPE_CHECKING:  # the engine, the matchers and worker processes are imported when used:
     from .engine import Engine  # a run answered by the cache checks nothing
@@ -160,8 +160,8 @@ def _start(job: Job) -> None:
     loaded = packs.load_all(job.pack_specs)
     if job.regex_timeout is not None:
         matchers.REGEX_TIMEOUT = job.regex_timeout
-    loader = Loader(job.roots, make_environment(job.trim_blocks, job.lstrip_blocks),
-                    job.encoding, job.limits or Limits())
+    loader = Loader(job.roots, None, job.encoding, job.limits or Limits(),
+                    (job.trim_blocks, job.lstrip_blocks))
     _ENGINE = Engine(loaded, job.options, loader)
 
 
@@ -169,4 +169,6 @@ def _work(task: int | list[str]) -> Checked:
     """A chunk by its number (forked workers) or by its scripts' paths (spawned ones)."""
     if isinstance(task, int):
         return check_chunk(_ENGINE, _PARTS[task])
+    from .jinjaparse import analyze
+
     return check_chunk(_ENGINE, [analyze(path, _ENGINE.loader) for path in task])

@@ -20,7 +20,7 @@ from .options import Options, effective_meta, selected
 from .limits import Limits
 from .notices import Notice, in_own_language
 from .model import Finding
-from .template import Loader, Script, analyze, make_environment
+from .template import Loader, Script
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -123,15 +123,19 @@ def run(paths: list[str], config: Config, options: Options,
     for _, root, _ in files:
         if root not in roots:
             roots.append(root)
-    loader = Loader(roots, make_environment(config.trim_blocks, config.lstrip_blocks),
-                    config.encoding, Limits(config.max_depth, config.max_file_size))
+    loader = Loader(roots, None, config.encoding, Limits(config.max_depth, config.max_file_size),
+                    (config.trim_blocks, config.lstrip_blocks))
     # not the roots: the cache is keyed by content, however the paths were spelt
     settings = (config.trim_blocks, config.lstrip_blocks, config.encoding,
                 config.max_depth, config.max_file_size, config.regex_timeout)
     # one file for every entry of this run, when it is run again (see bundle.py)
     bundle = Bundle(cache_dir, (paths, changed is not None, settings)) if cache_dir else None
-    analyse = Analyses(cache_dir, loader, settings, bundle).analyze if cache_dir else \
-        functools.partial(analyze, loader=loader)
+    if cache_dir:
+        analyse = Analyses(cache_dir, loader, settings, bundle).analyze
+    else:
+        from .jinjaparse import analyze
+
+        analyse = functools.partial(analyze, loader=loader)
     analysed: list[tuple[Script, str, bool]] = []
     for path, root, explicit in files:
         if explicit or not discover.is_partial_by_name(path, root, config.partials):

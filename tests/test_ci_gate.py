@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EN_FRONT, MINI_PACKS, ZH_FRONT, invoke, report_of
-from scriptcheck import cache as cache_mod, nlp, packs, parallel, rulesdoc
+from scriptcheck import cache as cache_mod, nlp, packs, parallel, rulesdoc, template
 from scriptcheck.progress import Progress
 
 RULES = [a for p in MINI_PACKS for a in ("--rules", p)]
@@ -216,7 +216,7 @@ def test_the_key_follows_versions_packs_and_config(tree, monkeypatch):
     root = tree({"a.j2": ZH_BAD, "pack.yaml": Path(MINI_PACKS[0]).read_text(encoding="utf-8"),
                  "scriptcheck.toml": "fail-on = 'warning'\n"})
     loaded = packs.load_all([str(root / "pack.yaml")])
-    script = runner.analyze("a.j2", runner.Loader(["."]))
+    script = template.analyze("a.j2", template.Loader(["."]))
     texts = {"a.j2": script.source.text}
 
     def key(config_path="scriptcheck.toml"):
@@ -301,11 +301,11 @@ def without_time(out: str) -> str:
 
 def parses(monkeypatch) -> list[str]:
     """The files lexed and parsed from now on."""
-    from scriptcheck import template
+    from scriptcheck import jinjaparse
 
     seen: list[str] = []
-    real = template.lex_and_parse
-    monkeypatch.setattr(template, "lex_and_parse",
+    real = jinjaparse.lex_and_parse
+    monkeypatch.setattr(jinjaparse, "lex_and_parse",
                         lambda env, source, *a: seen.append(source.path) or real(env, source, *a))
     return seen
 
