@@ -32,6 +32,7 @@ FORMAT = 3
 _TEXT = {"rule", "category", "severity", "message", "excerpt"}
 _INT = {"line", "column", "end_line", "end_column"}
 _OPTIONAL = {"suggestion", "variant"}
+_STR_OR_NONE = {str, type(None)}
 _FIELDS = {f.name for f in fields(Finding)}
 
 
@@ -134,14 +135,16 @@ class Cache:
 
 def _finding(item: dict, files: list[str]) -> Finding:
     """A stored finding, refusing anything of the wrong shape or type."""
-    if set(item) != _FIELDS:
+    if item.keys() != _FIELDS:
         raise KeyError("fields")
-    if not all(type(item[k]) is str for k in _TEXT) or \
-            not all(type(item[k]) is int and item[k] >= 1 for k in _INT) or \
-            not all(item[k] is None or type(item[k]) is str for k in _OPTIONAL):
+    field_of = item.__getitem__   # the checks in C (map), not a generator per field
+    numbers = list(map(field_of, _INT))
+    if set(map(type, map(field_of, _TEXT))) != {str} or set(map(type, numbers)) != {int} or \
+            min(numbers) < 1 or not set(map(type, map(field_of, _OPTIONAL))) <= _STR_OR_NONE:
         raise TypeError("field types")
     citations, fix, where = item["citations"], item["fix"], item["path"]
-    if type(where) is not int or where < 0 or not all(type(c) is str for c in citations):
+    if type(where) is not int or where < 0 or type(citations) is not list or \
+            not set(map(type, citations)) <= {str}:
         raise TypeError("path or citations")
     if fix is not None and not (len(fix) == 3 and type(fix[0]) is int and type(fix[1]) is int
                                 and type(fix[2]) is str):
