@@ -7,6 +7,7 @@ names (`analyze`, `build`, `make_environment`, `lex_and_parse`) are importable f
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -104,9 +105,11 @@ def read_source(path: str, declared: str | None = None) -> SourceFile:
     return read_decoded(path, declared)[0]
 
 
-def _ancestors(folder: str) -> list[str]:
-    """`a/b/c` -> [a/b/c, a/b, a] (relative paths stay relative; stops at the current folder
-    for relative paths and at the root for absolute ones)."""
+@functools.lru_cache(maxsize=4096)
+def _ancestors(folder: str) -> tuple[str, ...]:
+    """`a/b/c` -> (a/b/c, a/b, a) (relative paths stay relative; stops at the current folder
+    for relative paths and at the root for absolute ones). Remembered: every include name a
+    cached run resolves again asks for the same few folders."""
     found = []
     folder = os.path.normpath(folder or ".")
     while True:
@@ -115,7 +118,7 @@ def _ancestors(folder: str) -> list[str]:
         if folder in (".", "") or parent == folder:
             break
         folder = parent or "."
-    return found
+    return tuple(found)
 
 
 class Loader:
