@@ -8,10 +8,10 @@ a source of truth: one that is missing, damaged or of the wrong shape is empty, 
 lacks is read from its file, and an entry it holds that fails its checks is a miss (the
 script is analysed or checked again and the entry written anew). It is written, atomically,
 at the end of a run whose entries differ from those it read, and holds only the entries
-that run used, so it does not grow with the history of the repository; it is named by what
-the run was asked (paths, mode, settings), not by scriptcheck's code, so a new version of
-scriptcheck replaces the bundle rather than adding one (its entries, under keys the new code
-does not ask for, are simply not used).
+that run used, so it does not grow with the history of the repository. It is named by what
+the run was asked (paths, mode, settings, configuration file, packs, options), not by
+scriptcheck's code: a new version of scriptcheck replaces the bundle rather than adding one
+(its entries, under keys the new code does not ask for, are simply not used).
 """
 from __future__ import annotations
 

@@ -128,8 +128,11 @@ def run(paths: list[str], config: Config, options: Options,
     # not the roots: the cache is keyed by content, however the paths were spelt
     settings = (config.trim_blocks, config.lstrip_blocks, config.encoding,
                 config.max_depth, config.max_file_size, config.regex_timeout)
-    # one file for every entry of this run, when it is run again (see bundle.py)
-    bundle = Bundle(cache_dir, (paths, changed is not None, settings)) if cache_dir else None
+    # one file for every entry of this run, when it is run again (see bundle.py); runs that
+    # differ in what they ask keep apart bundles instead of rewriting one in turn
+    asked = (paths, changed is not None, settings, config.path, [p.path for p in loaded],
+             sorted(vars(options).items(), key=lambda kv: kv[0]))
+    bundle = Bundle(cache_dir, asked) if cache_dir else None
     if cache_dir:
         analyse = Analyses(cache_dir, loader, settings, bundle).analyze
     else:
