@@ -24,8 +24,9 @@ FORMAT = 1
 
 
 class Bundle:
-    """Entries by path (a string, as the caches spell it): from the bundle file named by `parts` in `folder`, else from their
-    own files. `Bundle()` (no folder) reads and writes entry files only."""
+    """Entries by path (a string, as the caches spell it): from the bundle file named by
+    `parts` in `folder`, else from their own files. `Bundle()` (no folder) reads and writes
+    entry files only."""
 
     def __init__(self, folder: str | None = None, parts: tuple = ()) -> None:
         self.path: Path | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from . import coverage, kinds, nlp, notices, samples, suppress, variants
+from .findings import dedupe, failing, identity
 from .frontmatter import language
 from .kinds import Unit
-from .findings import dedupe, failing, identity
 from .messages import say
 from .model import Finding, Slot, finding_at
 from .options import META_DEFAULTS, Options, effective_meta, selected

@@ -70,8 +70,8 @@ def default_packs() -> list[str]:
     return packs.builtin_names()
 
 
-def _check(scripts: list[Script], engine: Callable[[], "Engine"], sources: dict, cache_dir: str | None,
-           loaded: list, options: Options, settings: tuple = (), job: parallel.Job | None = None,
+def _check(scripts: list[Script], engine: Callable[[], "Engine"], sources: dict,
+           cache_dir: str | None, loaded: list, options: Options, settings: tuple = (), job: parallel.Job | None = None,
            jobs: int = 1, progress=None, config_path: str | None = None,
            bundle: Bundle | None = None) -> parallel.Checked:
     """Findings, variant counts and times per script, from the cache where nothing changed.
