@@ -20,8 +20,9 @@ import os
 from pathlib import Path
 
 from . import store
+from .bundle import Bundle
 from .model import SourceFile
-from .template import Loader, Script, TemplateProblem, analyze, read_bytes
+from .template import Loader, Script, TemplateProblem, read_bytes
 
 FORMAT = 1
 ALLOWED = store.PLAIN | {("scriptcheck.template", "TemplateProblem"),
@@ -33,9 +34,11 @@ ALLOWED = store.PLAIN | {("scriptcheck.template", "TemplateProblem"),
 class Analyses:
     """`analyze` through a cache folder; one per run (it remembers what it hashed)."""
 
-    def __init__(self, folder: str, loader: Loader, settings: tuple) -> None:
+    def __init__(self, folder: str, loader: Loader, settings: tuple,
+                 bundle: Bundle | None = None) -> None:
         self.folder = Path(folder) / "analysis"
         self.loader = loader
+        self.bundle = bundle or Bundle()
         parts = [f"analysis {FORMAT}", store.code_digest(), repr(settings),
                  *(store.version(d) for d in ("jinja2", "pyyaml", "charset-normalizer"))]
         self.salt = hashlib.sha256("\0".join(parts).encode()).hexdigest()
@@ -47,11 +50,11 @@ class Analyses:
         path = os.path.normpath(path)
         digest = self._digest(path)
         if digest is None:
-            return analyze(path, self.loader)
+            return _analyze(path, self.loader)
         key = hashlib.sha256(f"{self.salt}\0{path}\0{digest}".encode(
             "utf-8", "surrogatepass")).hexdigest()
-        entry = Path(os.path.join(self.folder, key[:2], f"{key}.pickle"))
-        stored = store.unseal(store.read(entry), key, ALLOWED)
+        entry = os.path.join(self.folder, key[:2], f"{key}.pickle")
+        stored = store.unseal(self.bundle.read(entry), key, ALLOWED)
         if _whole(stored) and self._current(stored[0]):
             _, kept, tree, sources, macros = stored
             for name, source in sources.items():
@@ -61,13 +64,13 @@ class Analyses:
             return Stored.of(kept, tree, _texts(kept["source"], sources))
         self.loader.watch = []
         try:
-            script = analyze(path, self.loader)
+            script = _analyze(path, self.loader)
             watched = self.loader.watch
         finally:
             self.loader.watch = None
         value = self._entry(path, digest, script, watched)
         if value is not None:
-            store.write(entry, store.seal(key, value))
+            self.bundle.write(entry, store.seal(key, value))
         return script
 
     def _digest(self, path: str) -> str | None:
@@ -134,6 +137,13 @@ class Stored(Script):
         tree, texts = self.__dict__.pop("_tree")
         self.tree = store.loads(tree, ALLOWED, texts)
         return self.tree
+
+
+def _analyze(path: str, loader: Loader) -> Script:
+    """A file analysed anew: only now is Jinja imported."""
+    from .jinjaparse import analyze
+
+    return analyze(path, loader)
 
 
 _KEPT = [f.name for f in dataclasses.fields(Script) if f.name != "tree"]

@@ -24,13 +24,15 @@ from dataclasses import fields
 from pathlib import Path
 
 from . import __version__
+from .bundle import Bundle
 from .model import Finding
-from .store import code_digest, version as _version, write
+from .store import code_digest, version as _version
 
 FORMAT = 3
 _TEXT = {"rule", "category", "severity", "message", "excerpt"}
 _INT = {"line", "column", "end_line", "end_column"}
 _OPTIONAL = {"suggestion", "variant"}
+_STR_OR_NONE = {str, type(None)}
 _FIELDS = {f.name for f in fields(Finding)}
 
 
@@ -68,9 +70,12 @@ def _digest(*parts: str) -> str:
 
 
 class Cache:
+    bundle = Bundle()   # entry files only, unless the run gives its bundle
+
     def __init__(self, folder: str, packs: list, options, settings: tuple = (),
-                 config_path: str | None = None) -> None:
+                 config_path: str | None = None, bundle: Bundle | None = None) -> None:
         self.folder = Path(folder)
+        self.bundle = bundle or Bundle()
         parts = [f"format {FORMAT}", __version__, code_digest(), _version("spacy"),
                  _version("jieba"), _version("spacy-lookups-data")]
         parts += [hashlib.sha256(_read(pack.path)).hexdigest() for pack in packs]
@@ -93,13 +98,16 @@ class Cache:
             parts += [_relative(_real(path), home), texts.get(path, "")]
         return _digest(*parts)
 
-    def _entry(self, key: str) -> Path:
-        return Path(os.path.join(self.folder, key[:2], f"{key}.json"))
+    def _entry(self, key: str) -> str:
+        return os.path.join(self.folder, key[:2], f"{key}.json")
 
     def get(self, key: str, files: list[str]) -> tuple[list[Finding], int] | None:
         """The findings and variant count stored under `key`, or None for a miss."""
         try:
-            head, text = self._entry(key).read_text(encoding="utf-8").split("\n", 1)
+            data = self.bundle.read(self._entry(key))
+            if data is None:
+                return None
+            head, text = data.decode("utf-8").split("\n", 1)
             if json.loads(head) != {"key": key, "digest": _digest(text)}:
                 return None
             body = json.loads(text)
@@ -122,19 +130,21 @@ class Cache:
                           "fix": list(f.fix) if f.fix else None})
         body = json.dumps({"variants": variants, "findings": items}, ensure_ascii=False)
         text = json.dumps({"key": key, "digest": _digest(body)}) + "\n" + body
-        write(self._entry(key), text.encode("utf-8", "surrogatepass"))
+        self.bundle.write(self._entry(key), text.encode("utf-8", "surrogatepass"))
 
 
 def _finding(item: dict, files: list[str]) -> Finding:
     """A stored finding, refusing anything of the wrong shape or type."""
-    if set(item) != _FIELDS:
+    if item.keys() != _FIELDS:
         raise KeyError("fields")
-    if not all(type(item[k]) is str for k in _TEXT) or \
-            not all(type(item[k]) is int and item[k] >= 1 for k in _INT) or \
-            not all(item[k] is None or type(item[k]) is str for k in _OPTIONAL):
+    field_of = item.__getitem__   # the checks in C (map), not a generator per field
+    numbers = list(map(field_of, _INT))
+    if set(map(type, map(field_of, _TEXT))) != {str} or set(map(type, numbers)) != {int} or \
+            min(numbers) < 1 or not set(map(type, map(field_of, _OPTIONAL))) <= _STR_OR_NONE:
         raise TypeError("field types")
     citations, fix, where = item["citations"], item["fix"], item["path"]
-    if type(where) is not int or where < 0 or not all(type(c) is str for c in citations):
+    if type(where) is not int or where < 0 or type(citations) is not list or \
+            not set(map(type, citations)) <= {str}:
         raise TypeError("path or citations")
     if fix is not None and not (len(fix) == 3 and type(fix[0]) is int and type(fix[1]) is int
                                 and type(fix[2]) is str):

@@ -20,7 +20,8 @@ import click
 
 from . import __version__, baseline, changed as changed_mod, config as config_mod, encoding
 from . import packcache, packs, parallel, runner, schema, selection
-from .engine import Options, failing
+from .findings import failing
+from .options import Options
 from .progress import Progress
 from .report import FORMATS, renderer
 from .report.run import RunInfo

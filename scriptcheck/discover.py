@@ -71,8 +71,16 @@ def _walk(root: str, exclude: list[str], unreadable: list[tuple[str, str]] | Non
 
 def is_partial_by_name(path: str, root: str, extra: list[str] | None = None) -> bool:
     """`_*.j2`, files under partials/ includes/ macros/ layouts/, and configured globs."""
-    rel = os.path.relpath(path, root).replace(os.sep, "/")
+    rel = _relative(path, root).replace(os.sep, "/")
     parts = rel.split("/")
     if parts[-1].startswith("_") or PARTIAL_FOLDERS & set(parts[:-1]):
         return True
     return any(fnmatch(rel, g) or fnmatch(path.replace(os.sep, "/"), g) for g in extra or [])
+
+
+def _relative(path: str, root: str) -> str:
+    """`os.path.relpath(path, root)` for normalised paths; a file found under `root` is its
+    tail, without making both absolute again (once per file, twice a run)."""
+    if root not in (".", os.sep) and path.startswith(root + os.sep):
+        return path[len(root) + 1:]
+    return os.path.relpath(path, root)

@@ -3,48 +3,21 @@ rules -> findings, de-duplicated across variants and filtered by suppressions.""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 from . import coverage, kinds, nlp, notices, samples, suppress, variants
-from .frontmatter import default_jurisdiction, language
+from .findings import dedupe, failing, identity
+from .frontmatter import language
 from .kinds import Unit
 from .messages import say
-from .model import SEVERITY_RANK, Finding, Slot, Text, finding_at, leaves
+from .model import Finding, Slot, finding_at
+from .options import META_DEFAULTS, Options, effective_meta, selected
 from .packs import Pack, PackError, Rule
 from .template import Loader, Script, TemplateProblem
 
 log = logging.getLogger("scriptcheck")
-META_DEFAULTS = {"audience": "debtor", "channel": "call", "first_contact": False,
-                 "time_barred": False}
-
-
-@dataclass
-class Options:
-    max_variants: int = 64
-    context: dict | None = None            # values for slots (--context)
-    models: dict[str, str] = field(default_factory=dict)   # language -> trained pipeline
-    select: list[str] = field(default_factory=list)        # rule ids or categories to keep
-    ignore: list[str] = field(default_factory=list)        # rule ids or categories to drop
-    severity: dict[str, str] = field(default_factory=dict)  # rule id -> severity override
-    defaults: list[tuple[str, dict]] = field(default_factory=list)  # (path glob, meta)
-
-
-def effective_meta(script: Script, options: Options) -> dict:
-    """Front matter over configured defaults over built-in defaults; locale detected if absent."""
-    from fnmatch import fnmatch
-
-    meta = dict(META_DEFAULTS)
-    for pattern, values in options.defaults:
-        if fnmatch(script.source.path, pattern):
-            meta.update(values)
-    meta.update(script.meta.values)
-    if not meta.get("locale"):
-        said = "".join(n.text for n in leaves(script.tree) if isinstance(n, Text)) \
-            or script.source.text  # a broken file has no tree
-        meta["locale"] = "zh-CN" if nlp.detect_language(said) == "zh" else "en-US"
-    if not meta.get("jurisdiction"):
-        meta["jurisdiction"] = default_jurisdiction(meta["locale"])
-    return meta
+# moved to light modules (a cached run imports no engine); importable from here as before
+__all__ = ["Engine", "META_DEFAULTS", "Options", "dedupe", "effective_meta", "failing",
+           "identity", "problem_finding", "crash_finding"]
 
 
 def problem_finding(problem: TemplateProblem, lang: str, sources: dict) -> Finding:
@@ -83,10 +56,7 @@ class Engine:
         return chosen
 
     def _selected(self, rule: Rule) -> bool:
-        keys = {rule.id, rule.category, rule.pack.name}
-        if self.options.select and not keys & set(self.options.select):
-            return False
-        return not keys & set(self.options.ignore)
+        return selected(rule, self.options)
 
     def prepare(self, script: Script, meta: dict | None = None) -> tuple[Unit, list[Finding]]:
         """Metadata, language and variants of a script; findings about the template itself."""
@@ -179,22 +149,3 @@ class Engine:
                 results[unit.script.source.path] = notes + [crash_finding(unit.script, exc,
                                                                           unit.lang)]
         return results
-
-
-def dedupe(findings: list[Finding]) -> list[Finding]:
-    """One finding per rule and source span, whatever number of variants reached it."""
-    seen: dict[tuple, Finding] = {}
-    for f in findings:
-        key = identity(f)
-        if key not in seen:
-            seen[key] = f
-    return sorted(seen.values(), key=Finding.sort_key)
-
-
-def identity(f: Finding) -> tuple:
-    """What makes two findings the same finding (one reached through several scripts)."""
-    return (f.rule, f.path, f.line, f.column, f.end_line, f.end_column, f.message)
-
-
-def failing(findings: list[Finding], fail_on: str) -> bool:
-    return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in findings)

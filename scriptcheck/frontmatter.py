@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
+import functools
 from dataclasses import dataclass, field
-
-import yaml
+from typing import Any
 
 KEYS = ("locale", "jurisdiction", "audience", "channel", "collector", "first_contact", "stage",
         "contact_window", "attempts_per_day", "time_barred")
@@ -12,7 +12,6 @@ AUDIENCES = ("debtor", "guarantor", "third_party")
 CHANNELS = ("call", "voicemail", "sms", "letter", "email", "chat")
 COLLECTORS = ("creditor", "agency")
 
-_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml where PyYAML has it: faster
 _FENCE = re.compile(r"^\s*---[ \t]*\n?(.*?)\n?[ \t]*---\s*$", re.S)
 
 
@@ -34,9 +33,11 @@ def parse(comment: str, comment_line: int) -> Meta | None:
     body = m.group(1)
     # line of the body's first line within the file
     first = comment_line + comment[: m.start(1)].count("\n")
+    import yaml
+
     try:
-        node = yaml.compose(body, Loader=_YAML)
-        values = yaml.load(body, Loader=_YAML) or {}
+        node = yaml.compose(body, Loader=_yaml_loader())
+        values = yaml.load(body, Loader=_yaml_loader()) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first + (mark.line if mark else 0)
@@ -48,6 +49,15 @@ def parse(comment: str, comment_line: int) -> Meta | None:
         for key_node, _ in node.value:
             lines[str(key_node.value)] = first + key_node.start_mark.line
     return Meta(values={str(k): v for k, v in values.items()}, lines=lines)
+
+
+@functools.cache
+def _yaml_loader() -> Any:
+    """libyaml's safe loader where PyYAML has it (faster), imported when front matter is first
+    read: a run whose scripts come from the cache reads none."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")

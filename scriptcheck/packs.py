@@ -10,19 +10,22 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import regex
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from . import schema, terms
 from .categories import is_category
 from .frontmatter import language
 
+if TYPE_CHECKING:  # YAML and `regex` are imported when a pack is read or a pattern compiled:
+    import regex   # a run whose packs come from the cache does neither
+    import yaml
+
 
 @functools.lru_cache(maxsize=None)
 def compile_regex(pattern: str) -> regex.Pattern:
     """Compiled once per process: pack validation and matching share it."""
+    import regex
+
     return regex.compile(pattern)
 
 
@@ -47,11 +50,20 @@ class LineList(list):
     item_lines: list
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # C parser when built
-    pass
+@functools.cache
+def _loader() -> type:
+    """YAML's safe loader (its C parser when built) that keeps line numbers."""
+    import yaml
+
+    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        pass
+
+    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+    return _Loader
 
 
-def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+def _mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
     result = LineDict()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
@@ -64,15 +76,11 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     return result
 
 
-def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+def _sequence(loader: Any, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
 def read_yaml(path: str, text: str | None = None, digests: dict[str, str] | None = None
@@ -90,7 +98,9 @@ def read_yaml(path: str, text: str | None = None, digests: dict[str, str] | None
                             f"save it as UTF-8") from None
         if digests is not None:
             digests[path] = hashlib.sha256(data).hexdigest()
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader()(text)
     loader.name = path
     try:
         return loader.get_single_data()
@@ -174,6 +184,8 @@ def _lang_text(value) -> dict[str, str]:
 
 def _unfold(text: str) -> str:
     """A folded YAML paragraph joins its lines with a space; Chinese needs none."""
+    import regex
+
     wide = "\u3000-\u9fff\uff00-\uffef"
     return regex.sub(rf"(?<=[{wide}])\s+(?=[{wide}])", "", text.strip())
 
@@ -276,6 +288,8 @@ def _rule(raw: dict, line: int, pack: Pack) -> Rule:
 
 def _check_patterns(raw: dict, path: str) -> None:
     """Regular expressions must compile; say where they do not."""
+    import regex
+
     def check(pattern: str, at: int) -> None:
         try:
             compile_regex(pattern)

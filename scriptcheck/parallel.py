@@ -7,19 +7,18 @@ the order in which workers finish never shows in the output: `--jobs 2` prints w
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from . import matchers
-from .engine import Engine, Options, effective_meta
 from .model import Finding
 from .limits import Limits
-from .template import Loader, Script, analyze, make_environment
+from .options import Options, effective_meta
+from .template import Loader, Script
+
+if TYPE_CHECKING:  # the engine, the matchers and worker processes are imported when used:
+    from .engine import Engine  # a run answered by the cache checks nothing
 
 MIN_SHARE = 16    # fewer scripts than this per worker: starting workers costs more than it saves
 MAX_CHUNK = 48    # scripts handed over at a time (small enough for an even spread and progress)
@@ -86,6 +85,8 @@ def check(scripts: list[Script], engine: Engine, job: Job, jobs: int,
     and compiles the rules once: forked workers inherit them warm instead of each building
     its own, and start as soon as that is done.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     workers = workers_for(len(scripts), jobs)
     if workers > 1:
         first = _one_per_language(scripts, engine)
@@ -119,6 +120,8 @@ def _one_per_language(scripts: list[Script], engine: Engine) -> list[Script]:
 
 
 def _context():
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
@@ -126,6 +129,8 @@ def _context():
 def _in_workers(parts: list[list[Script]], engine: Engine, job: Job, workers: int,
                 progress: Callable[[int], None] | None) -> Checked:
     global _ENGINE, _PARTS
+    from concurrent.futures import ProcessPoolExecutor
+
     context = _context()
     if context.get_start_method() == "fork":   # inherited as they are, pipelines and all
         _ENGINE, _PARTS, start, args = engine, parts, None, ()
@@ -149,13 +154,14 @@ _PARTS: list[list[Script]] = []          # the chunks, where workers fork
 
 def _start(job: Job) -> None:
     global _ENGINE
-    from . import packs
+    from . import matchers, packs
+    from .engine import Engine
 
     loaded = packs.load_all(job.pack_specs)
     if job.regex_timeout is not None:
         matchers.REGEX_TIMEOUT = job.regex_timeout
-    loader = Loader(job.roots, make_environment(job.trim_blocks, job.lstrip_blocks),
-                    job.encoding, job.limits or Limits())
+    loader = Loader(job.roots, None, job.encoding, job.limits or Limits(),
+                    (job.trim_blocks, job.lstrip_blocks))
     _ENGINE = Engine(loaded, job.options, loader)
 
 
@@ -163,4 +169,6 @@ def _work(task: int | list[str]) -> Checked:
     """A chunk by its number (forked workers) or by its scripts' paths (spawned ones)."""
     if isinstance(task, int):
         return check_chunk(_ENGINE, _PARTS[task])
+    from .jinjaparse import analyze
+
     return check_chunk(_ENGINE, [analyze(path, _ENGINE.loader) for path in task])

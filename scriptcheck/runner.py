@@ -7,18 +7,23 @@ import functools
 import gc
 import os
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from . import __version__, baseline, changed as changed_mod, discover, matchers, packcache, packs
+from . import __version__, baseline, changed as changed_mod, discover, packcache, packs
 from . import parallel, unused
 from .analyses import Analyses
+from .bundle import Bundle
 from .config import Config
 from .cache import Cache
-from .engine import Engine, Options, dedupe, effective_meta, identity
+from .findings import dedupe, identity
+from .options import Options, effective_meta, selected
 from .limits import Limits
 from .notices import Notice, in_own_language
 from .model import Finding
-from .template import Loader, Script, analyze, make_environment
+from .template import Loader, Script
+
+if TYPE_CHECKING:
+    from .engine import Engine
 
 
 @dataclass
@@ -65,11 +70,14 @@ def default_packs() -> list[str]:
     return packs.builtin_names()
 
 
-def _check(scripts: list[Script], engine: Engine, sources: dict, cache_dir: str | None,
-           loaded: list, options: Options, settings: tuple = (), job: parallel.Job | None = None,
-           jobs: int = 1, progress=None, config_path: str | None = None) -> parallel.Checked:
-    """Findings, variant counts and times per script, from the cache where nothing changed."""
-    cache = Cache(cache_dir, loaded, options, settings, config_path) if cache_dir else None
+def _check(scripts: list[Script], engine: Callable[[], "Engine"], sources: dict,
+           cache_dir: str | None, loaded: list, options: Options, settings: tuple = (), job: parallel.Job | None = None,
+           jobs: int = 1, progress=None, config_path: str | None = None,
+           bundle: Bundle | None = None) -> parallel.Checked:
+    """Findings, variant counts and times per script, from the cache where nothing changed.
+    `engine` makes the engine, called only when some script must be checked."""
+    cache = Cache(cache_dir, loaded, options, settings, config_path, bundle) \
+        if cache_dir else None
     checked = parallel.Checked()
     keys = {}
     todo = []
@@ -89,7 +97,7 @@ def _check(scripts: list[Script], engine: Engine, sources: dict, cache_dir: str 
         tick(checked.hits)
     if todo:  # only now are the NLP pipelines needed
         with _collecting(True):
-            checked.add(parallel.check(todo, engine, job, jobs, tick))
+            checked.add(parallel.check(todo, engine(), job, jobs, tick))
         if cache is not None:
             for script in todo:
                 path = script.source.path
@@ -109,20 +117,28 @@ def run(paths: list[str], config: Config, options: Options,
     specs = pack_specs or config.rules or default_packs()
     cache_dir = cache_dir or config.cache_dir
     loaded = loaded or packcache.load_all(specs, cache_dir)
-    matchers.REGEX_TIMEOUT = config.regex_timeout  # read by every regex match of this run
     unreadable: list[tuple[str, str]] = []
     files = discover.find_files(paths, config.exclude, unreadable)
     roots = [*config.template_paths]
     for _, root, _ in files:
         if root not in roots:
             roots.append(root)
-    loader = Loader(roots, make_environment(config.trim_blocks, config.lstrip_blocks),
-                    config.encoding, Limits(config.max_depth, config.max_file_size))
+    loader = Loader(roots, None, config.encoding, Limits(config.max_depth, config.max_file_size),
+                    (config.trim_blocks, config.lstrip_blocks))
     # not the roots: the cache is keyed by content, however the paths were spelt
     settings = (config.trim_blocks, config.lstrip_blocks, config.encoding,
                 config.max_depth, config.max_file_size, config.regex_timeout)
-    analyse = Analyses(cache_dir, loader, settings).analyze if cache_dir else \
-        functools.partial(analyze, loader=loader)
+    # one file for every entry of this run, when it is run again (see bundle.py); runs that
+    # differ in what they ask keep apart bundles instead of rewriting one in turn
+    asked = (paths, changed is not None, settings, config.path, [p.path for p in loaded],
+             sorted(vars(options).items(), key=lambda kv: kv[0]))
+    bundle = Bundle(cache_dir, asked) if cache_dir else None
+    if cache_dir:
+        analyse = Analyses(cache_dir, loader, settings, bundle).analyze
+    else:
+        from .jinjaparse import analyze
+
+        analyse = functools.partial(analyze, loader=loader)
     analysed: list[tuple[Script, str, bool]] = []
     for path, root, explicit in files:
         if explicit or not discover.is_partial_by_name(path, root, config.partials):
@@ -135,14 +151,25 @@ def run(paths: list[str], config: Config, options: Options,
     if changed is not None:
         scripts = changed_mod.affected(scripts, changed,
                                        [p.path for p in loaded] + [config.path, config.context])
-    engine = Engine(loaded, options, loader)
+
+    def engine() -> "Engine":
+        """The engine, made only when a script must be checked: a run answered by the cache
+        imports no rule or NLP code."""
+        from . import matchers
+        from .engine import Engine
+
+        matchers.REGEX_TIMEOUT = config.regex_timeout  # read by every regex match of this run
+        return Engine(loaded, options, loader)
+
     sources = {s.source.path: s.source for s in scripts}
     sources.update((p, src) for p in used if (src := loader.source(p)) is not None)
     job = parallel.Job(specs, options, roots, config.trim_blocks, config.lstrip_blocks,
                        config.encoding, Limits(config.max_depth, config.max_file_size),
                        config.regex_timeout)
     checked = _check(scripts, engine, sources, cache_dir, loaded, options,
-                     settings, job, jobs, progress, config.path)
+                     settings, job, jobs, progress, config.path, bundle)
+    if bundle is not None:
+        bundle.save()
     per_script, variant_counts = checked.findings, checked.variants
     seen = {os.path.normpath(s.source.path) for s in all_scripts} | used
     about_files = unused.notices(files, [s for s, _, _ in analysed], seen, loader,
@@ -173,6 +200,6 @@ def run(paths: list[str], config: Config, options: Options,
     kept = {identity(f) for f in findings}
     by_script = {s.source.path: [f for f in per_script[s.source.path] if identity(f) in kept]
                  for s in scripts}
-    enabled = [r for p in loaded for r in p.rules if engine._selected(r)]
+    enabled = [r for p in loaded for r in p.rules if selected(r, options)]
     return Result(report, findings, sources, packs=loaded, scripts=scripts, by_script=by_script,
                   seconds=checked.seconds, rules=enabled, cached=checked.hits)

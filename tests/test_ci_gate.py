@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EN_FRONT, MINI_PACKS, ZH_FRONT, invoke, report_of
-from scriptcheck import cache as cache_mod, nlp, packs, parallel, rulesdoc
+from scriptcheck import cache as cache_mod, nlp, packs, parallel, rulesdoc, template
 from scriptcheck.progress import Progress
 
 RULES = [a for p in MINI_PACKS for a in ("--rules", p)]
@@ -172,6 +172,12 @@ def entries(root: Path) -> list[Path]:
     return sorted((root / ".cache").rglob("*.json"))
 
 
+def unbundle(root: Path) -> None:
+    """Remove the run's bundle, so the next run reads (and checks) the entry files."""
+    for bundle in (root / ".cache" / "runs").glob("*.bundle"):
+        bundle.unlink()
+
+
 @pytest.mark.parametrize("damage", ["garbage", "empty", "emptied", "truncated", "type", "path",
                                     "fields", "key"])
 def test_a_damaged_entry_is_a_miss_never_a_crash_or_a_loss(tree, damage):
@@ -196,6 +202,7 @@ def test_a_damaged_entry_is_a_miss_never_a_crash_or_a_loss(tree, damage):
     }[damage]
     assert damaged != whole
     entry.write_text(damaged, encoding="utf-8")
+    unbundle(root)
     code, again = report_of("a.j2", "--cache-dir", ".cache", *RULES)
     assert code == 1 and again == first
     assert entry.read_text(encoding="utf-8") == whole              # rewritten whole
@@ -209,7 +216,7 @@ def test_the_key_follows_versions_packs_and_config(tree, monkeypatch):
     root = tree({"a.j2": ZH_BAD, "pack.yaml": Path(MINI_PACKS[0]).read_text(encoding="utf-8"),
                  "scriptcheck.toml": "fail-on = 'warning'\n"})
     loaded = packs.load_all([str(root / "pack.yaml")])
-    script = runner.analyze("a.j2", runner.Loader(["."]))
+    script = template.analyze("a.j2", template.Loader(["."]))
     texts = {"a.j2": script.source.text}
 
     def key(config_path="scriptcheck.toml"):
@@ -294,11 +301,11 @@ def without_time(out: str) -> str:
 
 def parses(monkeypatch) -> list[str]:
     """The files lexed and parsed from now on."""
-    from scriptcheck import template
+    from scriptcheck import jinjaparse
 
     seen: list[str] = []
-    real = template.lex_and_parse
-    monkeypatch.setattr(template, "lex_and_parse",
+    real = jinjaparse.lex_and_parse
+    monkeypatch.setattr(jinjaparse, "lex_and_parse",
                         lambda env, source, *a: seen.append(source.path) or real(env, source, *a))
     return seen
 
@@ -315,8 +322,12 @@ def test_a_cached_run_prints_byte_for_byte_what_a_cold_run_prints(tree, monkeypa
         patch.setattr(nlp, "pipeline", no_nlp)
         parsed = parses(patch)
         cached = invoke(*args, "--cache-dir", ".cache")
+        unbundle(root)
+        unbundled = invoke(*args, "--cache-dir", ".cache")     # the entry files, one by one
+        bundled = invoke(*args, "--cache-dir", ".cache")       # the bundle that run wrote
+    assert without_time(unbundled[1]) == without_time(bundled[1]) == without_time(cached[1])
     if fmt != "html":   # (the HTML report's spoken paths read the files again, cold or not)
-        assert parsed == [os.path.join("scripts", "partials", "_unused.j2")]  # for its excerpt
+        assert parsed == [os.path.join("scripts", "partials", "_unused.j2")] * 3  # its excerpt
     assert without_time(filled[1]) == without_time(cold[1])
     assert cached[0] == cold[0] and without_time(cached[1]) == without_time(cold[1])
     if fmt == "json":   # the notices about files are all there, from the cache
@@ -383,10 +394,44 @@ def test_a_damaged_or_planted_analysis_entry_is_a_miss(tree, monkeypatch, damage
     entry.write_bytes({"truncated": whole[:-40],
                        "resealed": store.seal(key, ("not", "an", "entry")),
                        "planted": store.seal(key, Planted())}[damage])
+    unbundle(root)
     monkeypatch.setattr(pickle, "loads", lambda *a, **k: ran.append("loads"))
     _, again = report_of("a.j2", "--cache-dir", ".cache", *RULES)
     assert again == first and not ran and not (root / "planted.txt").exists()
     assert entry.read_bytes() == whole                     # analysed again and rewritten
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "shape", "planted", "entries"])
+def test_a_damaged_or_planted_bundle_is_a_shortcut_lost_never_a_wrong_report(tree, monkeypatch,
+                                                                            damage):
+    from scriptcheck import bundle as bundle_mod, store
+
+    root = tree(repository())
+    args = ["scripts", "--cache-dir", ".cache", *RULES]
+    first = report_of(*args)
+    (path,) = (root / ".cache" / "runs").glob("*.bundle")
+    whole = path.read_bytes()
+    name = path.stem
+    held = bundle_mod._entries(whole, name)
+    assert len(held) > 8    # the analysis and findings entries of the run
+
+    class Planted:   # a bundle that would run code when unpickled by a trusting reader
+        def __reduce__(self):
+            return os.system, ("echo planted > planted.txt",)
+
+    path.write_bytes({
+        "garbage": b"\x00not a bundle",
+        "truncated": whole[:-100],
+        "shape": name.encode() + b"\n" + store.dumps({"entry": "not bytes"}),
+        "planted": name.encode() + b"\n" + store.dumps(Planted()),
+        "entries": name.encode() + b"\n" + store.dumps({k: v[:-30] for k, v in held.items()}),
+    }[damage])
+    with monkeypatch.context() as patch:
+        if damage != "entries":   # the entry files are read instead: nothing is checked again
+            patch.setattr(nlp, "pipeline", no_nlp)
+        again = report_of(*args)
+    assert again == first and not (root / "planted.txt").exists()
+    assert bundle_mod._entries(path.read_bytes(), name) == held      # written whole again
 
 
 def test_packs_come_from_the_cache_until_a_file_changes(tree, monkeypatch):

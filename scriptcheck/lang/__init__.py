@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 HERE = Path(__file__).parent
 FALLBACK = "en"   # a language without a data file is read with the English conventions
 
@@ -62,6 +60,8 @@ def get(code: str | None) -> Language:
     path = HERE / f"{code}.yaml"
     if not code or not path.is_file():
         path = HERE / f"{FALLBACK}.yaml"
+    import yaml   # here: a run that only tells languages apart reads no data file
+
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     words_file = HERE / f"{data['code']}-words.txt"
     words = tuple(w.strip() for w in words_file.read_text(encoding="utf-8").splitlines()

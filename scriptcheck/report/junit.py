@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..engine import failing
+from ..findings import failing
 from ..model import Finding
 from .run import RunInfo
 

@@ -8,13 +8,13 @@ above a finding does not change it, so dashboards keep tracking the same finding
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from urllib.parse import quote
 
 from .. import rulesdoc
 from ..model import Finding
+from .jsontext import dumps
 from .run import RunInfo
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -118,4 +118,4 @@ def render(report: dict, findings: list[Finding], sources: dict,
             "results": results,
         }],
     }
-    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
+    return dumps(sarif, ensure_ascii=False, indent=2) + "\n"

@@ -215,17 +215,17 @@ def test_a_crash_in_one_file_is_that_files_finding_and_the_run_goes_on(tree, mon
 
 
 def test_a_crash_while_analysing_one_template_is_that_files_finding(tree, monkeypatch):
-    from scriptcheck import template
+    from scriptcheck import jinjaparse
 
     tree({"a.j2": BAD_ZH, "b.j2": BAD_ZH})
-    real = template._Builder.template
+    real = jinjaparse._Builder.template
 
     def crash_on_a(self, parsed, blocks=None):
         if parsed.source.path == "a.j2":
             raise KeyError("surprise")
         return real(self, parsed, blocks)
 
-    monkeypatch.setattr(template._Builder, "template", crash_on_a)
+    monkeypatch.setattr(jinjaparse._Builder, "template", crash_on_a)
     code, out, _ = run_cli("check", ".", "--format", "json", *RULE_ARGS)
     assert code == 3
     assert findings_of(out) == [("a.j2", 1, "internal-error", "error"),
