@@ -7,6 +7,7 @@ the order in which workers finish never shows in the output: `--jobs 2` prints w
 """
 from __future__ import annotations
 
+import gc
 import os
 import time
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # the engine, the matchers and worker processes are imported 
 
 MIN_SHARE = 16    # fewer scripts than this per worker: starting workers costs more than it saves
 MAX_CHUNK = 48    # scripts handed over at a time (small enough for an even spread and progress)
+GC_THRESHOLD = (50_000, 20, 100)   # while checking: the collector runs seldom (see runner)
 
 
 @dataclass
@@ -154,6 +156,7 @@ _PARTS: list[list[Script]] = []          # the chunks, where workers fork
 
 def _start(job: Job) -> None:
     global _ENGINE
+    gc.set_threshold(*GC_THRESHOLD)   # a spawned worker does what a forked one inherits
     from . import matchers, packs
     from .engine import Engine
 
