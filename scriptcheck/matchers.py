@@ -60,13 +60,13 @@ def text_of(doc: Doc) -> str:
     return table(doc).text
 
 
-def lower_of(doc: Doc) -> str:
-    return table(doc).lower
-
-
 def token_of(doc: Doc, char: int) -> int:
     """Index of the token holding a character."""
-    starts = table(doc).idx   # a token's trailing whitespace belongs to it
+    return _token_at(table(doc), char)
+
+
+def _token_at(found: Table, char: int) -> int:
+    starts = found.idx   # a token's trailing whitespace belongs to it
     return max(bisect.bisect_right(starts, char) - 1, 0)
 
 
@@ -91,14 +91,8 @@ def _char_hit(found: Table, start: int, end: int) -> Hit:
         start += 1
     while end > start + 1 and text[end - 1].isspace():
         end -= 1
-    starts = found.idx   # a token's trailing whitespace belongs to it
-    first = max(bisect.bisect_right(starts, start) - 1, 0)
-    last = max(bisect.bisect_right(starts, max(end - 1, start)) - 1, 0)
-    return _new_hit((start, end, first, last + 1, ()))
-
-
-def tok_hit(doc: Doc, tok: int, tok_end: int) -> Hit:
-    return _tok_hit(table(doc), tok, tok_end)
+    last = _token_at(found, max(end - 1, start))
+    return _new_hit((start, end, _token_at(found, start), last + 1, ()))
 
 
 def _tok_hit(found: Table, tok: int, tok_end: int) -> Hit:
@@ -106,11 +100,11 @@ def _tok_hit(found: Table, tok: int, tok_end: int) -> Hit:
 
 
 class Vocabulary:
-    """Every phrase of one language that any rule looks for, indexed so that a document is
-    scanned once for all of them: Chinese phrases under their first two characters (one
-    character for a one-character phrase), English ones under their first two words' forms.
-    The scan answers every phrase list (a rule's, a frame part's) at once. Rules compiled
-    later add their phrases; a document scanned before is then searched for those alone."""
+    """Every phrase of one language that any rule looks for, so that a document is scanned
+    once for all of them: Chinese phrases in one Aho-Corasick automaton, English ones indexed
+    under their first two words' forms. The scan answers every phrase list (a rule's, a frame
+    part's) at once. Rules compiled later add their phrases; a document scanned before is
+    then searched for those alone."""
 
     def __init__(self, data: languages.Language):
         self.chars = data.words_are_characters
@@ -123,7 +117,7 @@ class Vocabulary:
         self.owners: dict = {}                    # phrase -> the phrase lists that have it
         self.lists = 0                            # phrase lists registered
         self.numbers: dict[frozenset, int] = {}   # each list's number
-        self.by_first: dict = {}
+        self.by_first: dict = {}                  # first words -> phrases: English
         self.automaton: tuple | None = None       # (phrases in it, automaton): Chinese
 
     def register(self, keys: frozenset) -> int:
@@ -140,8 +134,9 @@ class Vocabulary:
                 self.keys.append(key)
                 if self._spans_sentences(key):
                     self.spanning.append(key)
-                for first in self._firsts(key):
-                    self.by_first.setdefault(first, []).append(key)
+                if not self.chars:
+                    for first in self._firsts(key):
+                        self.by_first.setdefault(first, []).append(key)
             self.owners[key].append(number)
         return number
 
@@ -150,11 +145,10 @@ class Vocabulary:
             return any(ch in self.ends or ch.isspace() for ch in key)
         return any(low in self.ends or low[:1] in self.ends for low, _ in key)
 
-    def _firsts(self, key) -> set:
-        """What a document must have for the phrase to be in it: its first two characters,
-        or its first two words in one of their forms (one for a one-word phrase)."""
-        if self.chars:
-            return {key[:2]}
+    @staticmethod
+    def _firsts(key) -> set:
+        """What a text must have for the phrase to be in it: its first two words in one of
+        their forms (its word, for a one-word phrase)."""
         forms = [[f for f in word if f is not None] for word in key[:2]]
         if len(forms) == 1:
             return set(forms[0])
@@ -168,12 +162,6 @@ class Vocabulary:
             state = self._scan(doc, state)
         self.last = (doc, state)
         return state
-
-    def said(self, doc: Doc, number: int, keys: frozenset) -> bool:
-        state = self._state(doc)
-        if number < state.lists:
-            return number in state.numbers
-        return bool(self.find(doc, number, keys))
 
     def all_said(self, doc: Doc, lists: list[Phrases]) -> bool:
         """Are all these phrase lists said in the document?"""
@@ -273,15 +261,12 @@ class Vocabulary:
         return hits
 
     def _candidates(self, found: Table) -> list:
-        """The phrases whose first characters (or first words) the text has."""
-        if self.chars:
-            text = found.lower
-            present = {text[i:i + 2] for i in range(len(text) - 1)} | set(text)
-        else:   # words (one-word phrases) and pairs of neighbours, in either form
-            lows, lems = found.lows, found.lems
-            present = set(found.index)
-            for firsts, seconds in ((lows, lows), (lows, lems), (lems, lows), (lems, lems)):
-                present.update(zip(firsts, seconds[1:]))
+        """The English phrases whose first words the text has: its words (for one-word
+        phrases) and its pairs of neighbours, in either form."""
+        lows, lems = found.lows, found.lems
+        present = set(found.index)
+        for firsts, seconds in ((lows, lows), (lows, lems), (lems, lows), (lems, lems)):
+            present.update(zip(firsts, seconds[1:]))
         by_first = self.by_first
         return list(dict.fromkeys(key for first in present & by_first.keys()
                                   for key in by_first[first]))
@@ -349,7 +334,7 @@ class Phrases:
 
     def said(self, doc: Doc) -> bool:
         """Is one of the phrases in the document (cheaper than finding where)?"""
-        return self.vocabulary.said(doc, self.number, self.keys)
+        return self.vocabulary.all_said(doc, [self])
 
 
 def _chars(found: Table, needle: str) -> list[Hit]:

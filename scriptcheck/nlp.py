@@ -277,11 +277,7 @@ def _build_table(doc: Doc) -> Table:
     else:
         lems = [None if word[:1].isupper() and i not in starts and not word.isupper() else lem
                 for i, (word, lem) in enumerate(zip(words, marked.lem))]
-    index: dict[str, list[int]] = {}
-    for i, (low, lem) in enumerate(zip(lows, lems)):
-        index.setdefault(low, []).append(i)
-        if lem is not None and lem != low:
-            index.setdefault(lem, []).append(i)
+    index = _word_index(lows, lems)
     sent, clause = [], []
     n_sent, n_clause = -1, 0
     ends_clause = data.clause_ends
@@ -308,14 +304,19 @@ def part(whole: Table, a: int, b: int) -> Table:
     end = whole.ends[b - 1]
     idx = [x - base for x in whole.idx[a:b]]
     lows, lems = whole.lows[a:b], whole.lems[a:b]
+    return Table(whole.text[base:end], whole.lower[base:end], idx,
+                 [x - base for x in whole.ends[a:b]], lows, lems, [], [], [], [],
+                 [(0, whole.text[base:end])], _word_index(lows, lems), [(0, b - a)])
+
+
+def _word_index(lows: list[str], lems: list[str | None]) -> dict[str, list[int]]:
+    """Where each lower-case form and lemma occurs."""
     index: dict[str, list[int]] = {}
     for i, (low, lem) in enumerate(zip(lows, lems)):
         index.setdefault(low, []).append(i)
         if lem is not None and lem != low:
             index.setdefault(lem, []).append(i)
-    return Table(whole.text[base:end], whole.lower[base:end], idx,
-                 [x - base for x in whole.ends[a:b]], lows, lems, [], [], [], [],
-                 [(0, whole.text[base:end])], index, [(0, b - a)])
+    return index
 
 
 def clause_of(doc: Doc, tok: int) -> int:
