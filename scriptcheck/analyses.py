@@ -15,7 +15,6 @@ rewritten.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 from pathlib import Path
 
@@ -41,7 +40,7 @@ class Analyses:
         self.bundle = bundle or Bundle()
         parts = [f"analysis {FORMAT}", store.code_digest(), repr(settings),
                  *(store.version(d) for d in ("jinja2", "pyyaml", "charset-normalizer"))]
-        self.salt = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        self.salt = store.digest(*parts)
         self._digests: dict[str, str | None] = {}
         self._found: dict[tuple[str, str], str | None] = {}
 
@@ -51,8 +50,7 @@ class Analyses:
         digest = self._digest(path)
         if digest is None:
             return _analyze(path, self.loader)
-        key = hashlib.sha256(f"{self.salt}\0{path}\0{digest}".encode(
-            "utf-8", "surrogatepass")).hexdigest()
+        key = store.digest(self.salt, path, digest)
         entry = os.path.join(self.folder, key[:2], f"{key}.pickle")
         stored = store.unseal(self.bundle.read(entry), key, ALLOWED)
         if _whole(stored) and self._current(stored[0]):

@@ -15,7 +15,6 @@ scriptcheck's code: a new version of scriptcheck replaces the bundle rather than
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from . import store
@@ -33,8 +32,7 @@ class Bundle:
         self.held: dict[str, bytes] = {}
         self.used: dict[str, bytes] = {}
         if folder:
-            name = hashlib.sha256(repr((FORMAT, *parts)).encode(
-                "utf-8", "surrogatepass")).hexdigest()
+            name = store.digest(repr((FORMAT, *parts)))
             self.path = Path(folder) / "runs" / f"{name}.bundle"
             self.held = _entries(store.read(self.path), name)
             self.name = name

@@ -17,7 +17,6 @@ never a silent loss of findings.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 from dataclasses import fields
@@ -26,7 +25,7 @@ from pathlib import Path
 from . import __version__
 from .bundle import Bundle
 from .model import Finding
-from .store import code_digest, version as _version
+from .store import code_digest, digest as _digest, sha256, version as _version
 
 FORMAT = 3
 _TEXT = {"rule", "category", "severity", "message", "excerpt"}
@@ -62,13 +61,6 @@ def _relative(path: str, home: str) -> str:
     return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
 
-def _digest(*parts: str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    return digest.hexdigest()
-
-
 class Cache:
     bundle = Bundle()   # entry files only, unless the run gives its bundle
 
@@ -78,8 +70,8 @@ class Cache:
         self.bundle = bundle or Bundle()
         parts = [f"format {FORMAT}", __version__, code_digest(), _version("spacy"),
                  _version("jieba"), _version("spacy-lookups-data")]
-        parts += [hashlib.sha256(_read(pack.path)).hexdigest() for pack in packs]
-        parts.append(hashlib.sha256(_read(config_path)).hexdigest())
+        parts += [sha256(_read(pack.path)) for pack in packs]
+        parts.append(sha256(_read(config_path)))
         parts.append(repr(sorted(vars(options).items(), key=lambda kv: kv[0])))
         parts.append(repr(settings))
         self.salt = _digest(*parts)

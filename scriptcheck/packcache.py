@@ -10,7 +10,6 @@ message`) and the entry rewritten. Only packs that loaded without error are stor
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from . import packs, store
@@ -26,7 +25,7 @@ def load_all(specs: list[str], folder: str | None) -> list[packs.Pack]:
         return packs.load_all(specs)
     parts = [f"packs {FORMAT}", store.code_digest(), repr(specs),
              *(store.version(d) for d in ("spacy", "pyyaml", "regex"))]
-    key = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    key = store.digest(*parts)
     entry = Path(folder) / "packs" / f"{key}.pickle"
     stored = store.unseal(store.read(entry), key, ALLOWED)
     if _whole(stored) and _current(*stored[:2]):

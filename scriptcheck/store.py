@@ -80,6 +80,14 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def digest(*parts: str) -> str:
+    """One key of several strings (each ended by a NUL, so ("ab", "c") != ("a", "bc"))."""
+    found = hashlib.sha256()
+    for part in parts:
+        found.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return found.hexdigest()
+
+
 def code_digest() -> str:
     """The version and a digest of scriptcheck's own files (code and language data), so an
     edited checkout never reads entries that older code wrote."""
