@@ -4,8 +4,8 @@ nothing.
 An entry is found by the script's path (as the run spells it, normalised), the sha256 of its
 bytes and the settings analysis reads (scriptcheck's code, Jinja's and YAML's versions, the
 block options, the declared encoding, the limits). It holds the analysed `Script` (its tree
-pickled apart and unpickled only when used, see `Stored`), the text and the macros of every
-file it loaded, and what the analysis depended on besides the
+pickled apart and unpickled only when used, see `Stored`), the text, the macros and the
+comments of every file it loaded (`Loader.knowledge`), and what the analysis depended on besides the
 script's bytes: the sha256 of every other file it loaded, and each template name it resolved
 with what it found (or that it found nothing). A hit re-hashes those files and asks the loader
 again for those names, so an edited partial, a partial that appeared earlier on the search path
@@ -23,7 +23,7 @@ from .bundle import Bundle
 from .model import SourceFile
 from .template import Loader, Script, TemplateProblem, read_bytes
 
-FORMAT = 1
+FORMAT = 2
 ALLOWED = store.PLAIN | {("scriptcheck.template", "TemplateProblem"),
                          ("scriptcheck.frontmatter", "Meta"), ("scriptcheck.notices", "Notice")} \
     | {("scriptcheck.model", name) for name in ("SourceFile", "Span", "Text", "Slot", "Seq",
@@ -31,35 +31,54 @@ ALLOWED = store.PLAIN | {("scriptcheck.template", "TemplateProblem"),
 
 
 class Analyses:
-    """`analyze` through a cache folder; one per run (it remembers what it hashed)."""
+    """`analyze` through a cache folder (none: every file is analysed anew); one per run (it
+    remembers what it hashed)."""
 
-    def __init__(self, folder: str, loader: Loader, settings: tuple,
+    def __init__(self, folder: str | None, loader: Loader, settings: tuple,
                  bundle: Bundle | None = None) -> None:
-        self.folder = Path(folder) / "analysis"
+        self.folder = Path(folder) / "analysis" if folder else None
         self.loader = loader
         self.bundle = bundle or Bundle()
-        parts = [f"analysis {FORMAT}", store.code_digest(), repr(settings),
-                 *(store.version(d) for d in ("jinja2", "pyyaml", "charset-normalizer"))]
-        self.salt = store.digest(*parts)
+        self._told: set[str] = set()   # files and entries `handover` has told of already
+        self.salt = "" if folder is None else store.digest(
+            f"analysis {FORMAT}", store.code_digest(), repr(settings),
+            *(store.version(d) for d in ("jinja2", "pyyaml", "charset-normalizer")))
         self._digests: dict[str, str | None] = {}
         self._found: dict[tuple[str, str], str | None] = {}
 
-    def analyze(self, path: str) -> Script:
-        """The script tree of one file, from the cache when nothing it depends on changed."""
-        path = os.path.normpath(path)
+    def lookup(self, path: str) -> Script | None:
+        """The script from the cache, or None when it must be analysed."""
+        found = self._entry_of(os.path.normpath(path))
+        if found is None:
+            return None
+        stored = store.unseal(self.bundle.read(found[0]), found[1], ALLOWED)
+        if _whole(stored) and self._current(stored[0]):
+            _, kept, tree, knowledge = stored
+            self.loader.learn(knowledge)
+            return Stored.of(kept, tree, _texts(kept["source"], knowledge))
+        return None
+
+    def _entry_of(self, path: str) -> tuple[str, str, str] | None:
+        """(entry file, key, digest of the file) of a path, None when it is not cached."""
+        if self.folder is None:
+            return None
         digest = self._digest(path)
         if digest is None:
-            return _analyze(path, self.loader)
+            return None
         key = store.digest(self.salt, path, digest)
-        entry = os.path.join(self.folder, key[:2], f"{key}.pickle")
-        stored = store.unseal(self.bundle.read(entry), key, ALLOWED)
-        if _whole(stored) and self._current(stored[0]):
-            _, kept, tree, sources, macros = stored
-            for name, source in sources.items():
-                self.loader.known_sources.setdefault(name, source)
-            for name, found in macros.items():
-                self.loader.known_macros.setdefault(name, found)
-            return Stored.of(kept, tree, _texts(kept["source"], sources))
+        return os.path.join(self.folder, key[:2], f"{key}.pickle"), key, digest
+
+    def analyze(self, path: str) -> Script:
+        """The script tree of one file, from the cache when nothing it depends on changed."""
+        return self.lookup(path) or self.fresh(path)
+
+    def fresh(self, path: str) -> Script:
+        """The script tree of one file analysed anew, and written to the cache."""
+        path = os.path.normpath(path)
+        found = self._entry_of(path)
+        if found is None:
+            return _analyze(path, self.loader)
+        entry, key, digest = found
         self.loader.watch = []
         try:
             script = _analyze(path, self.loader)
@@ -70,6 +89,21 @@ class Analyses:
         if value is not None:
             self.bundle.write(entry, store.seal(key, value))
         return script
+
+    def handover(self) -> tuple[dict, dict]:
+        """What this process learnt since it last said (an analysing worker's, for the run's
+        own process): what the loader knows of each file it read, and the entries written."""
+        files = [p for p in self.loader.parsed() if p not in self._told]
+        entries = {k: v for k, v in self.bundle.used.items() if k not in self._told}
+        self._told.update(files, entries)
+        return self.loader.knowledge(files), entries
+
+    def take(self, handed: tuple[dict, dict]) -> None:
+        """Learn what a worker's `handover` said."""
+        knowledge, entries = handed
+        self.loader.learn(knowledge)
+        self._told.update(knowledge, entries)
+        self.bundle.used.update(entries)
 
     def _digest(self, path: str) -> str | None:
         """sha256 of a file's bytes (once per run), None when it cannot be read whole."""
@@ -102,7 +136,7 @@ class Analyses:
         if any(p.key == "internal-error" for p in script.problems):
             return None
         depends: set[tuple] = set()
-        sources, macros = {}, {}
+        loaded = []
         for item in watched:
             if item[0] == "resolve":
                 depends.add(item)
@@ -112,10 +146,11 @@ class Analyses:
             if read is None or (name == path and read != digest):
                 return None
             depends.add(("load", name, read))
-            sources[name], macros[name] = self.loader.source(name), self.loader.macros(name)
+            loaded.append(name)
+        knowledge = self.loader.knowledge(loaded)
         kept = {name: getattr(script, name) for name in _KEPT}
-        tree = store.dumps(script.tree, _texts(script.source, sources))
-        return tuple(sorted(depends, key=repr)), kept, tree, sources, macros
+        tree = store.dumps(script.tree, _texts(script.source, knowledge))
+        return tuple(sorted(depends, key=repr)), kept, tree, knowledge
 
 
 class Stored(Script):
@@ -147,20 +182,22 @@ def _analyze(path: str, loader: Loader) -> Script:
 _KEPT = [f.name for f in dataclasses.fields(Script) if f.name != "tree"]
 
 
-def _texts(source: SourceFile, sources: dict[str, SourceFile | None]) -> dict[str, SourceFile]:
+def _texts(source: SourceFile, knowledge: dict[str, tuple]) -> dict[str, SourceFile]:
     """The files a tree's spans point into, by path: stored once, beside the tree."""
-    return {source.path: source, **{name: s for name, s in sources.items() if s is not None}}
+    return {source.path: source, **{name: known[0] for name, known in knowledge.items()
+                                    if known[0] is not None}}
 
 
 def _whole(stored: object) -> bool:
     """Whether an unsealed entry has the shape `_entry` gives it (one written by another
     program, or by hand, under the right key and digest, is a miss, not a crash)."""
-    if type(stored) is not tuple or len(stored) != 5:
+    if type(stored) is not tuple or len(stored) != 4:
         return False
-    depends, kept, tree, sources, macros = stored
+    depends, kept, tree, knowledge = stored
     return type(depends) is tuple and type(kept) is dict and list(kept) == _KEPT and \
         isinstance(kept["source"], SourceFile) and type(tree) is bytes and \
-        type(sources) is dict and type(macros) is dict and \
+        type(knowledge) is dict and \
+        all(type(known) is tuple and len(known) == 3 for known in knowledge.values()) and \
         all(type(item) is tuple and len(item) in (3, 4)
             and len(item) == {"load": 3, "resolve": 4}.get(item[0])
             and all(v is None or type(v) is str for v in item) for item in depends)

@@ -43,6 +43,7 @@ class Engine:
         self.options = options or Options()
         self.loader = loader or Loader([])
         self.variant_count: dict[str, int] = {}
+        self.warm: set[str | None] = set()   # languages checked once (`parallel.warm`)
 
     def rules_for(self, meta: dict) -> list[Rule]:
         lang = language(meta.get("locale"))

@@ -163,7 +163,13 @@ class Vocabulary:
         self.last = (doc, state)
         return state
 
-    def all_said(self, doc: Doc, lists: list[Phrases]) -> bool:
+    def said_lists(self, doc: Doc) -> tuple[set[int], int]:
+        """The numbers of the phrase lists said in the document, and below which number that
+        answer holds (a list registered after the document was scanned: ask `all_said`)."""
+        state = self._state(doc)
+        return state.numbers, state.lists
+
+    def all_said(self, doc: Doc, lists: list[Phrases] | tuple[Phrases, ...]) -> bool:
         """Are all these phrase lists said in the document?"""
         state = self._state(doc)
         numbers, known = state.numbers, state.lists
@@ -328,6 +334,7 @@ class Phrases:
         self.vocabulary = vocabulary(lang, nlp)
         self.keys = frozenset(self.needles if self.chars else self.words)
         self.number = self.vocabulary.register(self.keys)
+        self.needs = Needs((self,))
 
     def find(self, doc: Doc) -> tuple[Hit, ...]:
         return self.vocabulary.find(doc, self.number, self.keys)
@@ -363,7 +370,27 @@ def _words(found: Table, words: tuple[tuple[str, str], ...]) -> list[Hit]:
     return hits
 
 
+class Needs:
+    """The phrase lists a matcher cannot match without: `find_all` asks the document's scan
+    whether they are all said before it runs the matcher (most rules say nothing in most
+    sentences, and the question is a set comparison)."""
+
+    def __init__(self, lists: tuple[Phrases, ...] = ()):
+        self.lists = lists
+        self.numbers = frozenset(p.number for p in lists)
+        self.top = max(self.numbers, default=-1)
+        self.vocabulary = lists[0].vocabulary if lists else None
+
+    def __bool__(self) -> bool:
+        return bool(self.lists)
+
+
+NOTHING = Needs()
+
+
 class Exact:
+    needs = NOTHING
+
     def __init__(self, strings: list[str]):
         self.strings = strings
 
@@ -379,6 +406,8 @@ class Exact:
 
 
 class Regex:
+    needs = NOTHING
+
     def __init__(self, patterns: list[str], lang: str | None = None):
         data = languages.get(lang)
         self.patterns = [(p, compile_regex(languages.normalise_pattern(p, data)))
@@ -433,6 +462,8 @@ class Tokens:
     """spaCy token patterns. A pattern is run only around the words it needs (its required
     LOWER or ORTH tokens), within its own length of them: spaCy's matcher tests every token
     against every pattern, and most of a document cannot match."""
+
+    needs = NOTHING
 
     def __init__(self, patterns: list[list[dict]], nlp):
         from spacy.matcher import Matcher
@@ -489,6 +520,7 @@ class Near:
     def __init__(self, spec: dict, lang: str, nlp):
         self.a = Phrases(spec["a"], lang, nlp)
         self.b = Phrases(spec["b"], lang, nlp)
+        self.needs = Needs((self.a, self.b))
         self.within = int(spec.get("within", 8))
         self.ordered = bool(spec.get("ordered", False))
 
@@ -532,6 +564,7 @@ class Frame:
         self.order = sorted(range(len(self.parts)), key=lambda k: self.parts[k][1])  # required first
         self.needed = [part for part, optional in self.parts
                        if not optional and isinstance(part, Phrases)]
+        self.needs = Needs(tuple(self.needed))
 
     def _close(self, a: Hit, b: Hit) -> bool:
         if a.overlaps(b):
@@ -589,6 +622,8 @@ class Slots:
     """Where the template says a `{{ variable }}` whose dotted name matches a glob: the
     script names the agency when it says `{{ agency.name }}`, whatever its sample value."""
 
+    needs = NOTHING
+
     def __init__(self, globs: list[str]):
         self.matches = glob_matcher(tuple(globs))
 
@@ -630,7 +665,19 @@ def compile_match(alternatives: list[dict], lang: str, nlp) -> list:
 def find_all(matchers: list, doc: Doc, keep=None) -> list[Hit]:
     """Hits of any alternative in text order. `keep` filters them first (a rule's exceptions);
     then of overlapping hits only the longest stays."""
-    found = {(h.start, h.end, h.heads): h for m in matchers for h in m.find(doc)}
+    found = {}
+    said: tuple = (None, set(), 0)     # (vocabulary, lists said, below which number)
+    for m in matchers:
+        needs = m.needs
+        if needs:
+            vocabulary = needs.vocabulary
+            if said[0] is not vocabulary:
+                said = (vocabulary, *vocabulary.said_lists(doc))
+            if not (needs.numbers <= said[1] if needs.top < said[2] else
+                    vocabulary.all_said(doc, needs.lists)):
+                continue
+        for h in m.find(doc):
+            found[(h.start, h.end, h.heads)] = h
     candidates = [h for h in found.values() if keep is None or keep(h)]
     kept: list[Hit] = []      # non-overlapping, in text order: only neighbours can overlap
     starts: list[int] = []    # (a bisect instead of a scan: a file of 10^5 hits stays linear)

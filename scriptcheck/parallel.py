@@ -1,5 +1,7 @@
-"""Checking many scripts at once: in chunks, in this process or in worker processes that
-each build the NLP pipelines once and check a share of the scripts.
+"""Analysing and checking many scripts at once: in chunks, in this process or in worker
+processes. Analysing workers parse a share of the templates and send back what they found
+while this process builds its NLP pipelines; checking workers are forked once the pipelines
+are built and check a share of the scripts.
 
 Results come back keyed by script path and are merged by the caller in its own order, so
 the order in which workers finish never shows in the output: `--jobs 2` prints what
@@ -19,6 +21,7 @@ from .options import Options, effective_meta
 from .template import Loader, Script
 
 if TYPE_CHECKING:  # the engine, the matchers and worker processes are imported when used:
+    from .analyses import Analyses
     from .engine import Engine  # a run answered by the cache checks nothing
 
 MIN_SHARE = 16    # fewer scripts than this per worker: starting workers costs more than it saves
@@ -52,6 +55,12 @@ class Checked:
         self.variants.update(other.variants)
         self.seconds.update(other.seconds)
 
+    def only(self, paths) -> "Checked":
+        """What was found in these scripts."""
+        return Checked({p: self.findings[p] for p in paths},
+                       {p: self.variants[p] for p in paths if p in self.variants},
+                       {p: self.seconds[p] for p in paths if p in self.seconds})
+
 
 def default_jobs() -> int:
     return os.cpu_count() or 1
@@ -83,42 +92,85 @@ def check(scripts: list[Script], engine: Engine, job: Job, jobs: int,
           progress: Callable[[int], None] | None = None) -> Checked:
     """Findings, variant counts and times of `scripts`, with up to `jobs` worker processes.
 
-    This process first checks one script of each language itself, which builds the pipelines
-    and compiles the rules once: forked workers inherit them warm instead of each building
-    its own, and start as soon as that is done.
+    This process first checks one script of each language itself (`warm`), then forks the
+    workers, which inherit the pipelines and the compiled rules instead of each building
+    its own.
     """
     from concurrent.futures.process import BrokenProcessPool
 
+    result = Checked()
     workers = workers_for(len(scripts), jobs)
     if workers > 1:
-        first = _one_per_language(scripts, engine)
-        taken = {id(s) for s in first}
-        parts = [first] + chunks([s for s in scripts if id(s) not in taken], workers)
-    else:
-        parts = chunks(scripts, workers)
-    result = Checked()
-    for i, chunk in enumerate(parts):
-        if workers > 1 and i == 1:
-            try:
-                result.add(_in_workers(parts[1:], engine, job, workers, progress))
-                return result
-            except (BrokenProcessPool, OSError):
-                pass  # no worker processes here (or one died): go on in this process
+        warm(scripts, engine, result)
+        if progress and result.findings:
+            progress(len(result.findings))
+        scripts = [s for s in scripts if s.source.path not in result.findings]
+        try:
+            result.add(_in_workers(chunks(scripts, workers), engine, job, workers, progress))
+            return result
+        except (BrokenProcessPool, OSError):
+            pass  # no worker processes here (or one died): go on in this process
+    for chunk in chunks(scripts, 1):
         result.add(check_chunk(engine, chunk))
         if progress:
             progress(len(chunk))
     return result
 
 
-def _one_per_language(scripts: list[Script], engine: Engine) -> list[Script]:
-    """The first script of each language (the one whose check warms that pipeline)."""
+def warm(scripts: list[Script], engine: Engine, into: Checked) -> None:
+    """Check the first script of each language the engine has not checked yet, into `into`:
+    this builds that language's pipeline and compiles its rules, once, in this process."""
     from .frontmatter import language
 
     chosen: dict[str | None, Script] = {}
     for script in scripts:
         lang = language(effective_meta(script, engine.options).get("locale"))
-        chosen.setdefault(lang, script)
-    return list(chosen.values())
+        if lang not in engine.warm:
+            chosen.setdefault(lang, script)
+    engine.warm.update(chosen)
+    if chosen:
+        into.add(check_chunk(engine, list(chosen.values())))
+
+
+def analyse(paths: list[str], analyses: Analyses, jobs: int,
+            arrived: Callable[[list[Script]], None] | None = None) -> list[Script]:
+    """The analysed scripts of `paths`, in their order. Those the cache holds are read here;
+    the others are analysed in up to `jobs` forked worker processes when there are enough of
+    them, else here. `arrived` is called here with each share of scripts as it comes back,
+    while the workers go on with the next (the run warms its engine meanwhile)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    found = {path: analyses.lookup(path) for path in paths}
+    missing = [path for path in paths if found[path] is None]
+    workers = workers_for(len(missing), jobs)
+    if workers > 1 and _context().get_start_method() == "fork":
+        try:
+            for part, scripts in _analysed_in_workers(missing, analyses, workers):
+                found.update(zip(part, scripts))
+                if arrived:
+                    arrived(scripts)
+        except (BrokenProcessPool, OSError):
+            pass  # no worker processes here (or one died): the rest is analysed here
+    return [found[path] or analyses.fresh(path) for path in paths]
+
+
+def _analysed_in_workers(paths: list[str], analyses: Analyses, workers: int):
+    """(paths, their scripts) of each share, in order, as forked workers analyse them."""
+    global _ANALYSES
+    from concurrent.futures import ProcessPoolExecutor
+
+    _ANALYSES = analyses
+    parts = chunks(paths, workers)
+    with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
+        for part, (scripts, handed) in zip(parts, pool.map(_analyse_part, parts)):
+            analyses.take(handed)
+            yield part, scripts
+
+
+def _analyse_part(paths: list[str]) -> tuple[list[Script], tuple]:
+    """In an analysing worker: the scripts, and what the run's process must learn of the
+    files read (their text, macros and comments, which checking reads) and of the cache."""
+    return [_ANALYSES.fresh(path) for path in paths], _ANALYSES.handover()
 
 
 def _context():
@@ -150,6 +202,7 @@ def _in_workers(parts: list[list[Script]], engine: Engine, job: Job, workers: in
     return result
 
 
+_ANALYSES: Analyses | None = None        # what an analysing worker analyses with
 _ENGINE: Engine | None = None            # the engine a worker process checks with
 _PARTS: list[list[Script]] = []          # the chunks, where workers fork
 

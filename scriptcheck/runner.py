@@ -78,9 +78,11 @@ def default_packs() -> list[str]:
 def _check(scripts: list[Script], engine: Callable[[], "Engine"], sources: dict,
            cache_dir: str | None, loaded: list, options: Options, settings: tuple = (), job: parallel.Job | None = None,
            jobs: int = 1, progress=None, config_path: str | None = None,
-           bundle: Bundle | None = None) -> parallel.Checked:
+           bundle: Bundle | None = None, warmed: parallel.Checked | None = None
+           ) -> parallel.Checked:
     """Findings, variant counts and times per script, from the cache where nothing changed.
-    `engine` makes the engine, called only when some script must be checked."""
+    `engine` makes the engine, called only when some script must be checked. `warmed`: what
+    was found already (in the scripts checked while the templates were analysed)."""
     cache = Cache(cache_dir, loaded, options, settings, config_path, bundle) \
         if cache_dir else None
     checked = parallel.Checked()
@@ -97,12 +99,16 @@ def _check(scripts: list[Script], engine: Callable[[], "Engine"], sources: dict,
                 continue
         todo.append(script)
     checked.hits = len(scripts) - len(todo)
+    ready = [s.source.path for s in todo if warmed and s.source.path in warmed.findings]
+    if ready:
+        checked.add(warmed.only(ready))
     tick = (lambda count: progress(count, len(scripts))) if progress else None
     if tick:
-        tick(checked.hits)
-    if todo:  # only now are the NLP pipelines needed
+        tick(checked.hits + len(ready))
+    rest = [s for s in todo if not warmed or s.source.path not in warmed.findings]
+    if rest:  # only now are the NLP pipelines needed
         with _collecting(True):
-            checked.add(parallel.check(todo, engine(), job, jobs, tick))
+            checked.add(parallel.check(rest, engine(), job, jobs, tick))
         if cache is not None:
             for script in todo:
                 path = script.source.path
@@ -110,6 +116,11 @@ def _check(scripts: list[Script], engine: Callable[[], "Engine"], sources: dict,
                     cache.put(keys[path], cache.files(script), checked.findings[path],
                               checked.variants.get(path, 0))   # a crash is never cached
     return checked
+
+
+def _warm(scripts: list[Script], engine: Callable[[], "Engine"], into: parallel.Checked) -> None:
+    with _collecting(True):
+        parallel.warm(scripts, engine(), into)
 
 
 @_uncollected()
@@ -138,25 +149,8 @@ def run(paths: list[str], config: Config, options: Options,
     asked = (paths, changed is not None, settings, config.path, [p.path for p in loaded],
              sorted(vars(options).items(), key=lambda kv: kv[0]))
     bundle = Bundle(cache_dir, asked) if cache_dir else None
-    if cache_dir:
-        analyse = Analyses(cache_dir, loader, settings, bundle).analyze
-    else:
-        from .jinjaparse import analyze
 
-        analyse = functools.partial(analyze, loader=loader)
-    analysed: list[tuple[Script, str, bool]] = []
-    for path, root, explicit in files:
-        if explicit or not discover.is_partial_by_name(path, root, config.partials):
-            analysed.append((analyse(path), root, explicit))
-    used = {os.path.normpath(p) for script, _, _ in analysed for p in script.uses}
-    # a file that another checked file includes, extends or imports is checked through it
-    scripts = [s for s, _, explicit in analysed
-               if explicit or os.path.normpath(s.source.path) not in used]
-    all_scripts = scripts
-    if changed is not None:
-        scripts = changed_mod.affected(scripts, changed,
-                                       [p.path for p in loaded] + [config.path, config.context])
-
+    @functools.cache
     def engine() -> "Engine":
         """The engine, made only when a script must be checked: a run answered by the cache
         imports no rule or NLP code."""
@@ -166,13 +160,32 @@ def run(paths: list[str], config: Config, options: Options,
         matchers.REGEX_TIMEOUT = config.regex_timeout  # read by every regex match of this run
         return Engine(loaded, options, loader)
 
+    # while workers analyse the templates, this process checks the first script of each
+    # language: its pipelines are built and its rules compiled when the checking workers fork
+    warmed = parallel.Checked()
+    arrived = None if changed is not None else \
+        (lambda some: _warm(some, engine, warmed))
+    wanted = [(path, root, explicit) for path, root, explicit in files
+              if explicit or not discover.is_partial_by_name(path, root, config.partials)]
+    analysed = list(zip(parallel.analyse([path for path, _, _ in wanted],
+                                         Analyses(cache_dir, loader, settings, bundle),
+                                         jobs, arrived),
+                        (root for _, root, _ in wanted), (explicit for _, _, explicit in wanted)))
+    used = {os.path.normpath(p) for script, _, _ in analysed for p in script.uses}
+    # a file that another checked file includes, extends or imports is checked through it
+    scripts = [s for s, _, explicit in analysed
+               if explicit or os.path.normpath(s.source.path) not in used]
+    all_scripts = scripts
+    if changed is not None:
+        scripts = changed_mod.affected(scripts, changed,
+                                       [p.path for p in loaded] + [config.path, config.context])
     sources = {s.source.path: s.source for s in scripts}
     sources.update((p, src) for p in used if (src := loader.source(p)) is not None)
     job = parallel.Job(specs, options, roots, config.trim_blocks, config.lstrip_blocks,
                        config.encoding, Limits(config.max_depth, config.max_file_size),
                        config.regex_timeout)
     checked = _check(scripts, engine, sources, cache_dir, loaded, options,
-                     settings, job, jobs, progress, config.path, bundle)
+                     settings, job, jobs, progress, config.path, bundle, warmed)
     if bundle is not None:
         bundle.save()
     per_script, variant_counts = checked.findings, checked.variants

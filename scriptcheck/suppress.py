@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .messages import say
 from .model import Finding, Span, finding_at
-from .template import Loader, TemplateProblem
+from .template import Loader
 
 _PATTERN = re.compile(
     r"^\s*(?:scriptcheck:\s*(?P<verb>ignore-file|ignore)|noqa:?)\s+(?P<ids>.*?)"
@@ -36,17 +36,16 @@ class Suppression:
 
 
 def read(path: str, loader: Loader) -> list[Suppression]:
-    try:
-        parsed = loader.load(path)
-    except TemplateProblem:
+    source = loader.source(path)
+    if source is None:
         return []
     found = []
-    for line, text in parsed.comments:
+    for line, text in loader.comments(path):
         m = _PATTERN.match(text)
         if not m:
             continue
         names = {n for n in re.split(r"[,\s]+", m.group("ids")) if n}
-        whole_line = parsed.source.line_text(line).strip()
+        whole_line = source.line_text(line).strip()
         alone = whole_line.startswith("{#") and whole_line.endswith("#}")
         target = None if m.group("verb") == "ignore-file" else (line + 1 if alone else line)
         found.append(Suppression(path, target, names, (m.group("reason") or "").strip(), line))

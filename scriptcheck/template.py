@@ -137,10 +137,12 @@ class Loader:
         self.decoded: dict[str, encoding_mod.Decoded] = {}
         self._cache: dict[str, Parsed | TemplateProblem] = {}
         self.digests: dict[str, str] = {}   # path -> sha256 of the bytes that were parsed
-        # what analysis caches know without parsing: path -> text, path -> [(macro, line)]
+        # what is known of a file without parsing it (from the analysis cache, or from the
+        # process that analysed it): path -> text, [(macro, line)], [(line, comment)]
         # (None: the file cannot be parsed)
         self.known_sources: dict[str, SourceFile | None] = {}
         self.known_macros: dict[str, list[tuple[str, int]] | None] = {}
+        self.known_comments: dict[str, list[tuple[int, str]] | None] = {}
         # while an analysis is watched: ("load", path) and ("resolve", name, folder, found)
         self.watch: list[tuple] | None = None
 
@@ -209,6 +211,33 @@ class Loader:
         from jinja2 import nodes
 
         return [(m.name, m.lineno) for m in parsed.ast.find_all(nodes.Macro)]
+
+    def comments(self, path: str) -> list[tuple[int, str]]:
+        """(line, text) of every {# comment #} of a template ([] when it cannot be parsed)."""
+        if path in self.known_comments:
+            return self.known_comments[path] or []
+        try:
+            return self.load(path).comments
+        except TemplateProblem:
+            return []
+
+    def knowledge(self, paths) -> dict[str, tuple]:
+        """What another loader needs to know of these parsed files without parsing them:
+        path -> (text, macros, comments), each None when the file cannot be parsed."""
+        return {path: (self.source(path), self.macros(path),
+                       None if self.source(path) is None else self.comments(path))
+                for path in paths}
+
+    def learn(self, knowledge: dict[str, tuple]) -> None:
+        """Take what `knowledge` told (of files this loader has not parsed itself)."""
+        for path, (source, macros, comments) in knowledge.items():
+            self.known_sources.setdefault(path, source)
+            self.known_macros.setdefault(path, macros)
+            self.known_comments.setdefault(path, comments)
+
+    def parsed(self) -> list[str]:
+        """The paths this loader has read (parsed or not), in the order it first read them."""
+        return list(self._cache)
 
     def load_text(self, text: str, path: str = "<example>") -> Parsed:
         """Parse template text that is not on disk (rule examples)."""

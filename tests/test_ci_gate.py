@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -63,6 +64,63 @@ def test_jobs_2_prints_exactly_what_jobs_1_prints(tree, monkeypatch):
     # the partial's finding is one finding, at the partial, however many scripts reach it
     assert [f["path"] for f in report["findings"] if f["rule"] == "T-ZH-NI"] == \
         [os.path.join("partials", "_zh.j2")]
+
+
+def suppressed(files: dict[str, str]) -> dict[str, str]:
+    """`files` with suppressions: in a partial every script includes, one without a reason
+    in a script, and one that covers nothing."""
+    files = dict(files)
+    files["partials/_en.j2"] = "{# scriptcheck: ignore T-EN-EMPLOYER -- a training example #}\n" \
+        + files["partials/_en.j2"]
+    files["s000.en.j2"] += "{# scriptcheck: ignore T-EN-ARREST #}\nYou will be arrested.\n"
+    files["s001.zh.j2"] += "{# scriptcheck: ignore T-ZH-NI -- nothing here #}\n您好。\n"
+    return files
+
+
+def test_templates_analysed_by_workers_are_checked_as_one_process_checks_them(tree, monkeypatch):
+    tree(suppressed(many_scripts(2 * parallel.MIN_SHARE + 4)))
+    shares: list[int] = []
+    real = parallel._analysed_in_workers
+    monkeypatch.setattr(parallel, "_analysed_in_workers",
+                        lambda paths, *args: shares.append(len(paths)) or real(paths, *args))
+    one = invoke("check", ".", "--format", "json", "--jobs", "1", *RULES)
+    assert shares == []
+    parsed = parses(monkeypatch)      # in this process: the workers' parses are not seen here
+    two = invoke("check", ".", "--format", "json", "--jobs", "2", *RULES)
+    assert shares == [2 * parallel.MIN_SHARE + 4]      # every script analysed by the workers
+    assert parsed == []      # what checking reads of a file (text, comments) came with it
+    assert one == two
+    rules = [f["rule"] for f in json.loads(two[1])["findings"]]
+    assert "T-EN-EMPLOYER" not in rules and "T-EN-ARREST" in rules     # the partial's
+    assert {"suppression-reason", "suppression-unused"} <= set(rules)   # the scripts' own
+
+
+def test_workers_analyses_reach_the_cache_and_its_bundle(tree, monkeypatch):
+    root = tree(suppressed(many_scripts(2 * parallel.MIN_SHARE + 4)))
+    args = ["check", ".", "--format", "json", "--cache-dir", ".cache", *RULES]
+    cold = invoke(*args, "--jobs", "2")
+    assert len(list((root / ".cache" / "analysis").rglob("*.pickle"))) == \
+        2 * parallel.MIN_SHARE + 4
+    with monkeypatch.context() as patch:
+        patch.setattr(nlp, "pipeline", no_nlp)
+        parsed = parses(patch)
+        shutil.rmtree(root / ".cache" / "analysis")    # the bundle alone holds them all
+        assert invoke(*args, "--jobs", "1") == cold     # (one process: its parses are seen)
+        assert parsed == []
+
+
+def test_a_cached_analysis_knows_the_comments_checking_reads(tree, monkeypatch):
+    root = tree({**suppressed(many_scripts(4)),
+                 "pack.yaml": Path(MINI_PACKS[1]).read_text(encoding="utf-8")})
+    args = ["check", ".", "--format", "json", "--rules", MINI_PACKS[0], "--rules", "pack.yaml"]
+    invoke(*args, "--cache-dir", ".cache")
+    pack = (root / "pack.yaml").read_text(encoding="utf-8")
+    (root / "pack.yaml").write_text(pack.replace("severity: error", "severity: info"),
+                                    encoding="utf-8")     # every script is checked again
+    parsed = parses(monkeypatch)
+    again = invoke(*args, "--cache-dir", ".cache")
+    assert parsed == []                                   # ... from the analyses in the cache
+    assert again == invoke(*args)                         # as a run without a cache reports
 
 
 def test_jobs_in_configuration(tree):

@@ -106,3 +106,49 @@ def test_the_token_table_reads_what_spacy_says(lang, text):
     for char in range(len(table.text)):   # every character belongs to one token
         tok = matchers.token_of(doc, char)
         assert doc[tok].idx <= char < doc[tok].idx + len(doc[tok].text_with_ws)
+
+
+_FRESH = iter(range(10**6))
+
+
+def _alternatives(lang: str) -> list[dict]:
+    """A rule's alternatives whose phrase lists no matcher has used before (each list has a
+    word of its own), so that they are registered whenever this is called."""
+    def new(*phrases: str) -> list[str]:
+        return [*phrases, f"未见过的词{next(_FRESH)}" if lang == "zh" else f"unheardof{next(_FRESH)}"]
+
+    if lang == "zh":
+        return [{"phrases": new("法院")},
+                {"frame": {"parts": [{"any": new("不还钱")}, {"any": new("起诉", "后果自负")}]}},
+                {"frame": {"parts": [{"any": new("没有的词")}, {"any": new("法院")}]}},
+                {"near": {"a": new("法院"), "b": new("家人"), "within": 4}},
+                {"regex": ["后果自负"]}]
+    return [{"phrases": new("calm down")},
+            {"frame": {"parts": [{"any": new("grow up")}, {"any": new("pay")}],
+                       "scope": "sentence"}},
+            {"frame": {"parts": [{"any": new("not here at all")}, {"any": new("mate")}]}},
+            {"near": {"a": new("mate"), "b": new("calm"), "within": 3}},
+            {"tokens": [[{"LOWER": "grow"}, {"LOWER": "up"}]]}]
+
+
+@pytest.mark.parametrize("lang, text", [("zh", ZH_TEXT), ("en", EN_TEXT)])
+@pytest.mark.parametrize("late", [False, True])
+def test_matchers_skipped_for_unsaid_phrases_lose_no_hit(lang, text, late):
+    """`find_all` runs a matcher only when the phrase lists it needs are said, and finds what
+    every matcher run on its own finds, whether the lists came before or after the scan."""
+    pipe = nlp.pipeline(lang)
+    doc = _doc(text, lang)
+    if late:
+        matchers.find_all(matchers.compile_match(_alternatives(lang), lang, pipe), doc)
+    found = matchers.compile_match(_alternatives(lang), lang, pipe)   # registered now
+    ran = []
+    for m in found:
+        m.find = (lambda real, m: lambda d: ran.append(m) or real(d))(m.find, m)
+    gated = matchers.find_all(found, doc)
+    assert ran == [found[k] for k in (0, 1, 3, 4)]     # not the frame whose words are unsaid
+    plain = {(h.start, h.end, h.heads): h for m in found for h in m.find(doc)}
+    kept: list = []
+    for hit in sorted(plain.values(), key=lambda h: (h.start - h.end, h.start)):
+        if not any(hit.overlaps(k) for k in kept):
+            kept.append(hit)
+    assert gated == sorted(kept, key=lambda h: h.start) and len(gated) >= 3
