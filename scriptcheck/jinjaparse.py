@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from jinja2 import Environment, nodes
 from jinja2.exceptions import TemplateSyntaxError
+from jinja2.lexer import TokenStream
 
 from . import frontmatter
 from .limits import DEPTH_CEILING, Limits, nesting
@@ -23,10 +24,30 @@ from .model import Branch, Choice, Loop, Node, Seq, Slot, SourceFile, Span, Text
 from .template import Loader, Parsed, Script, TemplateProblem, read_source
 
 
+class _Lexed(Environment):
+    """Jinja's environment, whose parser can read tokens lexed before: the lexer's pass that
+    places text in the source is the one the parser reads (a pass instead of two)."""
+
+    _tokens: list | None = None
+
+    def parse_lexed(self, tokens: list, source: str, filename: str) -> nodes.Template:
+        self._tokens = tokens
+        try:
+            return self.parse(source, filename=filename)
+        finally:
+            self._tokens = None
+
+    def _tokenize(self, source, name, filename=None, state=None):
+        tokens, self._tokens = self._tokens, None
+        if tokens is None or state is not None or self.extensions:
+            return super()._tokenize(source, name, filename, state)
+        return TokenStream(self.lexer.wrap(iter(tokens), name, filename), name, filename)
+
+
 def make_environment(trim_blocks: bool = False, lstrip_blocks: bool = False) -> Environment:
     # keep_trailing_newline: the lexer must see exactly the text whose offsets we report.
-    return Environment(trim_blocks=trim_blocks, lstrip_blocks=lstrip_blocks,
-                       keep_trailing_newline=True, autoescape=False)
+    return _Lexed(trim_blocks=trim_blocks, lstrip_blocks=lstrip_blocks,
+                  keep_trailing_newline=True, autoescape=False)
 
 
 def lex_and_parse(env: Environment, source: SourceFile, max_depth: int | None = None) -> Parsed:
@@ -40,7 +61,8 @@ def lex_and_parse(env: Environment, source: SourceFile, max_depth: int | None = 
             raise TemplateProblem(f"nesting depth {depth} is over max-depth {limit}",
                                   source.path, line, "limit-depth",
                                   {"depth": depth, "limit": limit})
-        ast = env.parse(text, filename=source.path)
+        ast = env.parse_lexed(tokens, text, source.path) if isinstance(env, _Lexed) else \
+            env.parse(text, filename=source.path)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(f"template syntax error: {exc.message}", source.path,
                               exc.lineno or 1) from None

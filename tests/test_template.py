@@ -179,3 +179,45 @@ def test_single_file_in_a_subfolder_finds_partials_named_from_the_root(tree):
     findings, _ = check(["scripts/us/a.j2"])
     assert at(findings, "T-EN-ARREST") == [("scripts/partials/p.j2", 1, 51)]
     assert not [f for f in findings if f["category"] == "template-error"]
+
+
+TEMPLATES = [
+    ZH_FRONT + "{% if a %}您好。{% elif days > 30 %}我们会上门。{% else %}再见{% endif %}\n",
+    "{%- for x in items -%}\n  {{ x.name | upper }}{# note #}\n{%- endfor %}\n",
+    "{% raw %}{{ not a tag }}{% endraw %}\n{% set y = 'a' ~ b %}{{ y }}\n",
+    "{% macro m(who='您') %}{{ who }}好{% endmacro %}{{ m() }}\n{% call m() %}x{% endcall %}",
+    "  {% if a %}\n    text\n  {% endif %}\n",
+    "{% extends 'base.j2' %}{% block body %}{{ super() }}正文{% endblock %}",
+]
+
+
+def test_the_parser_reading_our_lexed_tokens_builds_jinjas_own_tree():
+    """The parser reads the tokens our one lexing pass made (not a pass of its own): the tree
+    is the one Jinja's own parse gives, with every block option."""
+    from jinja2 import Environment
+
+    from scriptcheck import jinjaparse
+    from scriptcheck.model import SourceFile
+
+    for trim, lstrip in ((False, False), (True, True)):
+        ours = jinjaparse.make_environment(trim, lstrip)
+        plain = Environment(trim_blocks=trim, lstrip_blocks=lstrip, keep_trailing_newline=True)
+        for text in TEMPLATES:
+            parsed = jinjaparse.lex_and_parse(ours, SourceFile("t.j2", text))
+            assert parsed.ast == plain.parse(text, filename="t.j2")
+            assert ours._tokens is None          # nothing left for the next parse to read
+
+
+def test_a_syntax_error_is_still_a_template_problem_with_its_line():
+    import pytest
+
+    from scriptcheck import jinjaparse
+    from scriptcheck.model import SourceFile
+    from scriptcheck.template import TemplateProblem
+
+    env = jinjaparse.make_environment()
+    for text, line in (("您好\n{% if %}\n", 2), ("a\nb\n{{ x \n", 3), ("{% for %}", 1)):
+        with pytest.raises(TemplateProblem) as problem:
+            jinjaparse.lex_and_parse(env, SourceFile("t.j2", text))
+        assert problem.value.line == line and "syntax" in problem.value.message
+    assert jinjaparse.lex_and_parse(env, SourceFile("t.j2", "{{ ok }}")).ast.body
