@@ -120,6 +120,8 @@ def locate(variant: Variant, doc: Doc, start: int, end: int):
 def hits(rule: Rule, unit: Unit, key: str = "match") -> Iterator[tuple[Variant, Doc, matchers.Hit]]:
     """Every hit of the rule's matchers in every variant, exceptions removed."""
     found = compiled(rule, unit, key, lambda p: matchers.compile_match(rule.spec[key], unit.lang, p))
+    if matchers.unsaid(found, unit.docs):
+        return
     for variant, doc in zip(unit.variants, unit.docs):
         for hit in matchers.find_all(found, doc, lambda h, d=doc: not excluded(rule, unit, d, h)):
             yield variant, doc, hit
@@ -237,6 +239,8 @@ def _carriers(rule: Rule, unit: Unit, key: str, alternatives: list,
     first_seen: dict[int, int] = {}   # variant index -> offset of the first element
     found = compiled(rule, unit, key,
                      lambda p: matchers.compile_match(alternatives, unit.lang, p))
+    if matchers.unsaid(found, unit.docs):
+        return carriers, first_seen
     for index, (variant, doc) in enumerate(zip(unit.variants, unit.docs)):
         # the customer saying it, or saying it is not so, discloses nothing
         said = matchers.find_all(found, doc, lambda h, d=doc: not (

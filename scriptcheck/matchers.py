@@ -334,7 +334,7 @@ class Phrases:
         self.vocabulary = vocabulary(lang, nlp)
         self.keys = frozenset(self.needles if self.chars else self.words)
         self.number = self.vocabulary.register(self.keys)
-        self.needs = Needs((self,))
+        self.needs = Needs((self,))   # (the phrase list itself)
 
     def find(self, doc: Doc) -> tuple[Hit, ...]:
         return self.vocabulary.find(doc, self.number, self.keys)
@@ -373,23 +373,43 @@ def _words(found: Table, words: tuple[tuple[str, str], ...]) -> list[Hit]:
 class Needs:
     """The phrase lists a matcher cannot match without: `find_all` asks the document's scan
     whether they are all said before it runs the matcher (most rules say nothing in most
-    sentences, and the question is a set comparison)."""
+    sentences, and the question is a set comparison). A matcher without any (a regular
+    expression, a token pattern) has `needs = None` and is always run."""
 
-    def __init__(self, lists: tuple[Phrases, ...] = ()):
+    def __init__(self, lists: tuple[Phrases, ...]):
         self.lists = lists
         self.numbers = frozenset(p.number for p in lists)
-        self.top = max(self.numbers, default=-1)
-        self.vocabulary = lists[0].vocabulary if lists else None
+        self.top = max(self.numbers)
+        self.vocabulary = lists[0].vocabulary
 
-    def __bool__(self) -> bool:
-        return bool(self.lists)
+    def said(self, doc: Doc, known: list) -> bool:
+        """Are the lists all said in the document? `known`: [vocabulary, lists said, below
+        which number], the document's answer, kept by the caller for the next matcher."""
+        if known[0] is not self.vocabulary:
+            known[:] = [self.vocabulary, *self.vocabulary.said_lists(doc)]
+        return self.numbers <= known[1] if self.top < known[2] else \
+            self.vocabulary.all_said(doc, self.lists)
 
 
-NOTHING = Needs()
+def needs_of(parts) -> Needs | None:
+    lists = tuple(p for p in parts if isinstance(p, Phrases))
+    return Needs(lists) if lists else None
+
+
+def unsaid(matchers: list, docs: list) -> bool:
+    """Can none of the matchers find anything in any of the documents, each lacking a phrase
+    list it needs? Then a rule need not look (most rules find nothing in most scripts)."""
+    if any(m.needs is None for m in matchers):
+        return False
+    for doc in docs:
+        known: list = [None]
+        if any(m.needs.said(doc, known) for m in matchers):
+            return False
+    return True
 
 
 class Exact:
-    needs = NOTHING
+    needs = None
 
     def __init__(self, strings: list[str]):
         self.strings = strings
@@ -406,7 +426,7 @@ class Exact:
 
 
 class Regex:
-    needs = NOTHING
+    needs = None
 
     def __init__(self, patterns: list[str], lang: str | None = None):
         data = languages.get(lang)
@@ -463,7 +483,7 @@ class Tokens:
     LOWER or ORTH tokens), within its own length of them: spaCy's matcher tests every token
     against every pattern, and most of a document cannot match."""
 
-    needs = NOTHING
+    needs = None
 
     def __init__(self, patterns: list[list[dict]], nlp):
         from spacy.matcher import Matcher
@@ -520,7 +540,7 @@ class Near:
     def __init__(self, spec: dict, lang: str, nlp):
         self.a = Phrases(spec["a"], lang, nlp)
         self.b = Phrases(spec["b"], lang, nlp)
-        self.needs = Needs((self.a, self.b))
+        self.needs = needs_of((self.a, self.b))
         self.within = int(spec.get("within", 8))
         self.ordered = bool(spec.get("ordered", False))
 
@@ -564,7 +584,7 @@ class Frame:
         self.order = sorted(range(len(self.parts)), key=lambda k: self.parts[k][1])  # required first
         self.needed = [part for part, optional in self.parts
                        if not optional and isinstance(part, Phrases)]
-        self.needs = Needs(tuple(self.needed))
+        self.needs = needs_of(self.needed)
 
     def _close(self, a: Hit, b: Hit) -> bool:
         if a.overlaps(b):
@@ -622,7 +642,7 @@ class Slots:
     """Where the template says a `{{ variable }}` whose dotted name matches a glob: the
     script names the agency when it says `{{ agency.name }}`, whatever its sample value."""
 
-    needs = NOTHING
+    needs = None
 
     def __init__(self, globs: list[str]):
         self.matches = glob_matcher(tuple(globs))
@@ -666,16 +686,10 @@ def find_all(matchers: list, doc: Doc, keep=None) -> list[Hit]:
     """Hits of any alternative in text order. `keep` filters them first (a rule's exceptions);
     then of overlapping hits only the longest stays."""
     found = {}
-    said: tuple = (None, set(), 0)     # (vocabulary, lists said, below which number)
+    known: list = [None]
     for m in matchers:
-        needs = m.needs
-        if needs:
-            vocabulary = needs.vocabulary
-            if said[0] is not vocabulary:
-                said = (vocabulary, *vocabulary.said_lists(doc))
-            if not (needs.numbers <= said[1] if needs.top < said[2] else
-                    vocabulary.all_said(doc, needs.lists)):
-                continue
+        if m.needs is not None and not m.needs.said(doc, known):
+            continue
         for h in m.find(doc):
             found[(h.start, h.end, h.heads)] = h
     candidates = [h for h in found.values() if keep is None or keep(h)]

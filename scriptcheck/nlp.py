@@ -232,8 +232,18 @@ class Table:
     negated: list[bool]
     quoted: list[bool]
     sentences: list[tuple[int, str]]   # (start offset, text) of each sentence
-    index: dict[str, list[int]]    # where each lower-case form and lemma occurs
     spans: list[tuple[int, int]] = field(default_factory=list)   # each sentence's tokens
+
+    @functools.cached_property
+    def index(self) -> dict[str, list[int]]:
+        """Where each lower-case form and lemma occurs (made when first asked: Chinese
+        phrases are found without it)."""
+        index: dict[str, list[int]] = {}
+        for i, (low, lem) in enumerate(zip(self.lows, self.lems)):
+            index.setdefault(low, []).append(i)
+            if lem is not None and lem != low:
+                index.setdefault(lem, []).append(i)
+        return index
 
 
 _LAST: list = [None, None]   # the document asked about last, and its table
@@ -277,7 +287,6 @@ def _build_table(doc: Doc) -> Table:
     else:
         lems = [None if word[:1].isupper() and i not in starts and not word.isupper() else lem
                 for i, (word, lem) in enumerate(zip(words, marked.lem))]
-    index = _word_index(lows, lems)
     sent, clause = [], []
     n_sent, n_clause = -1, 0
     ends_clause = data.clause_ends
@@ -293,7 +302,7 @@ def _build_table(doc: Doc) -> Table:
     spans = list(zip(firsts, firsts[1:] + [len(idx)]))
     found = doc.user_data["table"] = Table(
         text, text.lower(), idx, ends, lows, lems, sent, clause, marked.negated, marked.quoted,
-        [(idx[a], text[idx[a]:ends[b - 1]]) for a, b in spans], index, spans)
+        [(idx[a], text[idx[a]:ends[b - 1]]) for a, b in spans], spans)
     return found
 
 
@@ -306,17 +315,7 @@ def part(whole: Table, a: int, b: int) -> Table:
     lows, lems = whole.lows[a:b], whole.lems[a:b]
     return Table(whole.text[base:end], whole.lower[base:end], idx,
                  [x - base for x in whole.ends[a:b]], lows, lems, [], [], [], [],
-                 [(0, whole.text[base:end])], _word_index(lows, lems), [(0, b - a)])
-
-
-def _word_index(lows: list[str], lems: list[str | None]) -> dict[str, list[int]]:
-    """Where each lower-case form and lemma occurs."""
-    index: dict[str, list[int]] = {}
-    for i, (low, lem) in enumerate(zip(lows, lems)):
-        index.setdefault(low, []).append(i)
-        if lem is not None and lem != low:
-            index.setdefault(lem, []).append(i)
-    return index
+                 [(0, whole.text[base:end])], [(0, b - a)])
 
 
 def clause_of(doc: Doc, tok: int) -> int:
@@ -499,8 +498,7 @@ def pipeline(lang: str, model: str | None = None) -> Language:
     else:
         tokenizer = data.tokenizer or {}
         if tokenizer.get("segmenter") == "jieba":
-            import jieba
-
+            jieba = _import_jieba()
             jieba.setLogLevel(logging.WARNING)
             for word in data.words:   # domain words kept whole: 失信被执行人, 通讯录, 上门催收
                 jieba.add_word(word)
@@ -513,6 +511,24 @@ def pipeline(lang: str, model: str | None = None) -> Language:
     nlp.add_pipe("scriptcheck_context", last=True)
     _pipelines[key] = nlp
     return nlp
+
+
+def _import_jieba():
+    """jieba, imported without pkg_resources: jieba imports it (a quarter of a second, and
+    deprecated) only to open its own dictionary file, which it otherwise opens from its own
+    folder, the same file."""
+    import sys
+
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+
+        return jieba
+    sys.modules["pkg_resources"] = None   # `import pkg_resources` raises ImportError
+    try:
+        import jieba
+    finally:
+        del sys.modules["pkg_resources"]
+    return jieba
 
 
 def chunks(text: str, size: int | None = None, ends=("。", "！", "？", "!", "?", ".", "\n")) -> list[str]:

@@ -332,3 +332,25 @@ def test_questions_that_assert_and_whole_text_frames(tmp_path):
                    category="third-party-disclosure"))
     assert findings(path, "如您不是本人，请代为转达。\n他的欠款已逾期三个月。")
     assert not findings(path, "如您不是本人，请代为转达。\n请他回电。")
+
+
+def test_jieba_reads_its_own_dictionary_without_pkg_resources():
+    """The Chinese pipeline imports jieba without pkg_resources (a quarter of a second): jieba
+    then opens its dictionary from its own folder and segments exactly as it does with it."""
+    import subprocess
+    import sys
+
+    code = textwrap.dedent("""
+        import sys
+        {first}
+        from scriptcheck import nlp
+        doc = nlp.parse(["我们的信用卡中心会依法处理，失信被执行人名单。"], "zh")[0]
+        import jieba
+        print("pkg_resources" in sys.modules, jieba.dt.dictionary is None,
+              "|".join(t.text for t in doc))
+    """)
+    without, with_it = (subprocess.run([sys.executable, "-c", code.format(first=first)],
+                                       capture_output=True, text=True, check=True).stdout.split()
+                        for first in ("", "import pkg_resources"))
+    assert without[:2] == ["False", "True"] and with_it[:2] == ["True", "True"]
+    assert without[2] == with_it[2] and "|信用卡|" in without[2]
