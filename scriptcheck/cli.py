@@ -228,13 +228,18 @@ def check(paths, fmt, output, rule_specs, fail_on, max_variants, context_file, t
         if not os.path.exists(path):
             _fail(f"{path}: no such file or folder")
     config.cache_dir = None if no_cache else (cache_dir or config.cache_dir)
-    loaded = _load_packs(list(rule_specs) or config.rules or runner.default_packs(),
-                         config.cache_dir)
-    _check_names(config, loaded, select, ignore)
+    specs = list(rule_specs) or config.rules or runner.default_packs()
+
+    def loaded() -> list[packs.Pack]:
+        """The packs, loaded when the run first needs them (while templates are analysed)."""
+        found = _load_packs(specs, config.cache_dir)
+        _check_names(config, found, select, ignore)
+        return found
+
     progress = None if quiet else Progress()
     try:
         config.baseline = baseline_file or config.baseline
-        result = runner.run(list(paths) or ["."], config, options, loaded=loaded,
+        result = runner.run(list(paths) or ["."], config, options, specs, loaded=loaded,
                             jobs=jobs or config.jobs or parallel.default_jobs(),
                             changed=changed, progress=progress)
     except (packs.PackError, baseline.BaselineError) as exc:

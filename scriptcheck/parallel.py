@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the engine, the matchers and worker processes are imported 
 
 MIN_SHARE = 16    # fewer scripts than this per worker: starting workers costs more than it saves
 MAX_CHUNK = 48    # scripts handed over at a time (small enough for an even spread and progress)
+MIN_CHUNK = 4     # ... and at the end of a run
 GC_THRESHOLD = (50_000, 20, 100)   # while checking: the collector runs seldom (see runner)
 
 
@@ -72,8 +73,16 @@ def workers_for(count: int, jobs: int) -> int:
 
 
 def chunks(items: list, workers: int) -> list[list]:
-    size = max(1, min(MAX_CHUNK, -(-len(items) // (workers * 4))))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    """The items in chunks that shrink towards the end (guided scheduling): large ones while
+    there is much to do, small ones last, so that no worker is left alone with a large one
+    while the others wait."""
+    out, start = [], 0
+    while start < len(items):
+        left = len(items) - start
+        size = max(min(MIN_CHUNK, left), min(MAX_CHUNK, -(-left // (workers * 4))))
+        out.append(items[start:start + size])
+        start += size
+    return out
 
 
 def check_chunk(engine: Engine, scripts: list[Script]) -> Checked:
@@ -133,38 +142,58 @@ def warm(scripts: list[Script], engine: Engine, into: Checked) -> None:
 
 
 def analyse(paths: list[str], analyses: Analyses, jobs: int,
-            arrived: Callable[[list[Script]], None] | None = None) -> list[Script]:
+            arrived: Callable[..., object] | None = None) -> list[Script]:
     """The analysed scripts of `paths`, in their order. Those the cache holds are read here;
     the others are analysed in up to `jobs` forked worker processes when there are enough of
     them, else here. `arrived` is called here with each share of scripts as it comes back,
-    while the workers go on with the next (the run warms its engine meanwhile)."""
-    from concurrent.futures.process import BrokenProcessPool
-
+    while the workers go on with the next (the run loads its packs and warms its engine
+    meanwhile); this process then has work of its own, so there is one worker fewer."""
     found = {path: analyses.lookup(path) for path in paths}
     missing = [path for path in paths if found[path] is None]
     workers = workers_for(len(missing), jobs)
     if workers > 1 and _context().get_start_method() == "fork":
         try:
-            for part, scripts in _analysed_in_workers(missing, analyses, workers):
+            for part, scripts in _analysed_in_workers(missing, analyses,
+                                                      workers - 1 if arrived else workers):
                 found.update(zip(part, scripts))
                 if arrived:
                     arrived(scripts)
-        except (BrokenProcessPool, OSError):
+        except (_WorkersLost, OSError):
             pass  # no worker processes here (or one died): the rest is analysed here
     return [found[path] or analyses.fresh(path) for path in paths]
 
 
+class _WorkersLost(Exception):
+    """The analysing workers cannot go on; what they sent stays, the rest is done here."""
+
+
 def _analysed_in_workers(paths: list[str], analyses: Analyses, workers: int):
-    """(paths, their scripts) of each share, in order, as forked workers analyse them."""
+    """(paths, their scripts) of each share, as forked workers analyse them, in order; while
+    this process waits, it analyses the last share no worker has started."""
     global _ANALYSES
     from concurrent.futures import ProcessPoolExecutor
 
     _ANALYSES = analyses
-    parts = chunks(paths, workers)
-    with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
-        for part, (scripts, handed) in zip(parts, pool.map(_analyse_part, parts)):
+    # a small first share: this process starts on its own work as soon as it is back
+    parts = [paths[:MIN_CHUNK]] + chunks(paths[MIN_CHUNK:], workers)
+    pool = ProcessPoolExecutor(workers, mp_context=_context())
+    try:
+        futures = [pool.submit(_analyse_part, part) for part in parts]
+        left = list(range(len(parts)))
+        while left:
+            first, last = left[0], left[-1]
+            if last != first and not futures[first].done() and futures[last].cancel():
+                left.pop()   # this process is free and no worker has started the last share
+                yield parts[last], [analyses.fresh(path) for path in parts[last]]
+                continue
+            try:
+                scripts, handed = futures[left.pop(0)].result()
+            except Exception as exc:   # a worker died, or could not send its share back
+                raise _WorkersLost() from exc
             analyses.take(handed)
-            yield part, scripts
+            yield parts[first], scripts
+    finally:   # a run stopped meanwhile (a broken pack) does not wait for the rest
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _analyse_part(paths: list[str]) -> tuple[list[Script], tuple]:

@@ -126,13 +126,17 @@ def _warm(scripts: list[Script], engine: Callable[[], "Engine"], into: parallel.
 @_uncollected()
 def run(paths: list[str], config: Config, options: Options,
         pack_specs: list[str] | None = None, cache_dir: str | None = None,
-        baseline_file: str | None = None, loaded: list | None = None, jobs: int = 1,
+        baseline_file: str | None = None,
+        loaded: list | Callable[[], list] | None = None, jobs: int = 1,
         changed: list[str] | None = None, progress=None) -> Result:
-    """`changed`: check only the scripts these files affect (changed-files mode).
+    """`loaded`: the packs, or what loads them (called once, when they are first needed:
+    while worker processes analyse the templates, when there are some); by default
+    `pack_specs`. `changed`: check only the scripts these files affect (changed-files mode).
     `progress`: called with (scripts just done, scripts in the run) as they are done."""
     specs = pack_specs or config.rules or default_packs()
     cache_dir = cache_dir or config.cache_dir
-    loaded = loaded or packcache.load_all(specs, cache_dir)
+    packs_of_run = functools.cache(loaded if callable(loaded) else
+                                   lambda: loaded or packcache.load_all(specs, cache_dir))
     unreadable: list[tuple[str, str]] = []
     files = discover.find_files(paths, config.exclude, unreadable)
     roots = [*config.template_paths]
@@ -146,7 +150,7 @@ def run(paths: list[str], config: Config, options: Options,
                 config.max_depth, config.max_file_size, config.regex_timeout)
     # one file for every entry of this run, when it is run again (see bundle.py); runs that
     # differ in what they ask keep apart bundles instead of rewriting one in turn
-    asked = (paths, changed is not None, settings, config.path, [p.path for p in loaded],
+    asked = (paths, changed is not None, settings, config.path, specs,
              sorted(vars(options).items(), key=lambda kv: kv[0]))
     bundle = Bundle(cache_dir, asked) if cache_dir else None
 
@@ -158,12 +162,13 @@ def run(paths: list[str], config: Config, options: Options,
         from .engine import Engine
 
         matchers.REGEX_TIMEOUT = config.regex_timeout  # read by every regex match of this run
-        return Engine(loaded, options, loader)
+        return Engine(packs_of_run(), options, loader)
 
-    # while workers analyse the templates, this process checks the first script of each
-    # language: its pipelines are built and its rules compiled when the checking workers fork
+    # while workers analyse the templates, this process loads the packs and checks the first
+    # script of each language: its pipelines are built and its rules compiled when the
+    # checking workers fork
     warmed = parallel.Checked()
-    arrived = None if changed is not None else \
+    arrived = (lambda some: packs_of_run()) if changed is not None else \
         (lambda some: _warm(some, engine, warmed))
     wanted = [(path, root, explicit) for path, root, explicit in files
               if explicit or not discover.is_partial_by_name(path, root, config.partials)]
@@ -176,6 +181,7 @@ def run(paths: list[str], config: Config, options: Options,
     scripts = [s for s, _, explicit in analysed
                if explicit or os.path.normpath(s.source.path) not in used]
     all_scripts = scripts
+    loaded = packs_of_run()
     if changed is not None:
         scripts = changed_mod.affected(scripts, changed,
                                        [p.path for p in loaded] + [config.path, config.context])

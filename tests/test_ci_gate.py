@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,7 @@ def test_templates_analysed_by_workers_are_checked_as_one_process_checks_them(tr
     one = invoke("check", ".", "--format", "json", "--jobs", "1", *RULES)
     assert shares == []
     parsed = parses(monkeypatch)      # in this process: the workers' parses are not seen here
+    monkeypatch.setattr(Future, "cancel", lambda self: False)   # it takes no share itself
     two = invoke("check", ".", "--format", "json", "--jobs", "2", *RULES)
     assert shares == [2 * parallel.MIN_SHARE + 4]      # every script analysed by the workers
     assert parsed == []      # what checking reads of a file (text, comments) came with it
@@ -133,6 +135,77 @@ def test_few_scripts_are_not_worth_a_worker():
     assert parallel.workers_for(parallel.MIN_SHARE - 1, 8) == 1
     assert parallel.workers_for(10 * parallel.MIN_SHARE, 2) == 2
     assert parallel.workers_for(10 * parallel.MIN_SHARE, 1) == 1
+
+
+@pytest.mark.parametrize("count, workers", [(1000, 2), (1000, 1), (37, 4), (3, 2), (0, 2)])
+def test_shares_shrink_towards_the_end_and_keep_every_item_in_order(count, workers):
+    parts = parallel.chunks(list(range(count)), workers)
+    assert [i for part in parts for i in part] == list(range(count))
+    sizes = [len(part) for part in parts]
+    assert sizes == sorted(sizes, reverse=True) and all(sizes)
+    assert not sizes or (sizes[0] <= parallel.MAX_CHUNK and sizes[-1] <= parallel.MIN_CHUNK)
+    if count >= 1000:   # the last shares are small: no worker is left alone with a big one
+        assert sizes[0] == parallel.MAX_CHUNK and max(sizes[-2 * workers:]) <= parallel.MIN_CHUNK
+
+
+def test_shares_no_worker_has_started_are_analysed_here(tree, monkeypatch):
+    """While the workers are busy, this process analyses the shares none has started; the
+    report is the one process's report."""
+    tree(suppressed(many_scripts(2 * parallel.MIN_SHARE + 40)))
+    one = invoke("check", ".", "--format", "json", "--jobs", "1", *RULES)
+    monkeypatch.setattr(parallel, "_analyse_part", _slow_share)
+    parsed = parses(monkeypatch)
+    two = invoke("check", ".", "--format", "json", "--jobs", "2", *RULES)
+    assert 0 < len({p for p in parsed if p.endswith(".j2") and "partials" not in p}) < \
+        2 * parallel.MIN_SHARE + 40                     # some here, some in the worker
+    assert one == two
+
+
+_REAL_SHARE = parallel._analyse_part
+
+
+def _slow_share(paths: list[str]):
+    """An analysing worker's share, slowly (a module's function: it is sent to the worker)."""
+    import time
+
+    time.sleep(0.3)
+    return _REAL_SHARE(paths)
+
+
+def _unsendable_share(paths: list[str]):
+    return lambda: paths        # a worker's answer that cannot be pickled back
+
+
+def _dying_share(paths: list[str]):
+    os._exit(9)                 # a worker killed (out of memory, say)
+
+
+@pytest.mark.parametrize("share", [_unsendable_share, _dying_share])
+def test_a_worker_that_cannot_send_its_share_back_loses_nothing(tree, monkeypatch, share):
+    tree(many_scripts(2 * parallel.MIN_SHARE + 4))
+    one = invoke("check", ".", "--format", "json", "--jobs", "1", *RULES)
+    monkeypatch.setattr(parallel, "_analyse_part", share)
+    assert invoke("check", ".", "--format", "json", "--jobs", "2", *RULES) == one
+
+
+def test_a_broken_pack_stops_a_run_whose_templates_workers_analyse(tree):
+    tree({**many_scripts(2 * parallel.MIN_SHARE + 4),
+          "bad.yaml": "pack: bad\nversion: 1\nrules:\n  - id: X\n    kind: nonsense\n"})
+    code, out = invoke("check", ".", "--jobs", "2", "--rules", "bad.yaml")
+    assert code == 2 and re.search(r"bad\.yaml:\d+: ", out)
+    code, out = invoke("check", ".", "--jobs", "2", *RULES, "--select", "T-NO-SUCH-RULE")
+    assert code == 2 and "T-NO-SUCH-RULE" in out
+
+
+def test_worker_processes_are_told_the_packs_asked_for(tree, monkeypatch):
+    """A spawned worker loads the packs itself: by the names this run was given."""
+    tree(many_scripts(2 * parallel.MIN_SHARE + 4))
+    jobs: list = []
+    real = parallel.check
+    monkeypatch.setattr(parallel, "check", lambda scripts, engine, job, *rest:
+                        jobs.append(job) or real(scripts, engine, job, *rest))
+    invoke("check", ".", "--jobs", "2", *RULES)
+    assert [job.pack_specs for job in jobs] == [MINI_PACKS]
 
 
 # --- changed-files mode ------------------------------------------------------------------
