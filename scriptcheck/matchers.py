@@ -324,11 +324,10 @@ class Phrases:
         self.words: list[tuple[tuple[str, str], ...]] = []
         if not self.chars:
             exact = [n.startswith("=") for n in self.needles]
-            for doc, as_written in zip(words_of(nlp, [n.lstrip("=") for n in self.needles]),
-                                       exact):
+            for found, as_written in zip(_phrase_words(nlp, [n.lstrip("=") for n in
+                                                             self.needles]), exact):
                 # "=sued": this form only, not every form of its lemma ("Sue", "suing")
-                words = tuple((t.lower_, None if as_written else t._.lem)
-                              for t in doc if not t.is_space)
+                words = tuple((low, None if as_written else lem) for low, lem in found)
                 if words:
                     self.words.append(words)
         self.vocabulary = vocabulary(lang, nlp)
@@ -342,6 +341,19 @@ class Phrases:
     def said(self, doc: Doc) -> bool:
         """Is one of the phrases in the document (cheaper than finding where)?"""
         return self.vocabulary.all_said(doc, [self])
+
+
+_WORDS: dict[int, tuple] = {}   # id(pipeline) -> (pipeline, {phrase: its words})
+
+
+def _phrase_words(nlp, phrases: list[str]) -> list[tuple[tuple[str, str], ...]]:
+    """Each phrase's words as (lower case, lemma), read once per pipeline: a term set that
+    ten rules share is lemmatised once, not ten times."""
+    known = _WORDS.setdefault(id(nlp), (nlp, {}))[1]
+    new = [p for p in dict.fromkeys(phrases) if p not in known]
+    for phrase, doc in zip(new, words_of(nlp, new)):
+        known[phrase] = tuple((t.lower_, t._.lem) for t in doc if not t.is_space)
+    return [known[p] for p in phrases]
 
 
 def _chars(found: Table, needle: str) -> list[Hit]:

@@ -194,6 +194,7 @@ def _analysed_in_workers(paths: list[str], analyses: Analyses, workers: int):
             yield parts[first], scripts
     finally:   # a run stopped meanwhile (a broken pack) does not wait for the rest
         pool.shutdown(wait=True, cancel_futures=True)
+        _ANALYSES = None      # (the workers had it when they forked)
 
 
 def _analyse_part(paths: list[str]) -> tuple[list[Script], tuple]:
