@@ -16,8 +16,9 @@ and prints each with its ratio to the floor, and the CPU time each used (all its
 on a machine that other work shares, wall-clock figures move with the load and CPU time
 shows what the work itself cost. Each measurement is taken `--repeat` times, the rounds
 interleaved (floor, cold, cold, cached; again), and the best of each is printed, as timeit
-does: a slower round measures the machine's other work, not this one's. The slowest round
-is printed beside it. scriptcheck runs from its compiled bytecode, as an installed package
+does: a slower round measures the machine's other work, not this one's. Ratios are the
+median over the rounds of each round's check against the floor measured just before it (a
+ratio of two bests would pair a lucky floor with an unlucky check); each round's is printed. scriptcheck runs from its compiled bytecode, as an installed package
 does (the first run writes it). Figures, not assertions.
 
     python benchmarks/bench.py [--sizes 1000 5000] [--repeat 3]
@@ -29,6 +30,7 @@ import gc
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -119,13 +121,16 @@ def cli(folder: Path, *args: str) -> tuple[float, float]:
     return elapsed, _children_cpu() - cpu
 
 
-def row(label: str, rounds: list[tuple[float, float]], base: tuple[float, float]) -> None:
-    """The best round's wall-clock and CPU seconds, their ratios to the floor's best, and
-    the slowest round's wall-clock seconds."""
+def row(label: str, rounds: list[tuple[float, float]], floors: list[tuple[float, float]]) -> None:
+    """The best round's wall-clock and CPU seconds, and the median over the rounds of each
+    round's ratio to the floor measured just before it: on a machine whose speed moves, a
+    ratio of two measurements taken together is steadier than a ratio of two bests."""
     wall, cpu = min(w for w, _ in rounds), min(c for _, c in rounds)
-    base_wall, base_cpu = base
-    print(f"  {label:<34}{wall:>8.2f} s {wall / base_wall:>7.2f}x the floor   "
-          f"cpu {cpu:>8.2f} s {cpu / base_cpu:>7.2f}x   (slowest {max(w for w, _ in rounds):.2f} s)")
+    ratio = statistics.median(w / f for (w, _), (f, _) in zip(rounds, floors))
+    cpu_ratio = statistics.median(c / f for (_, c), (_, f) in zip(rounds, floors))
+    each = " ".join(f"{w / f:.2f}" for (w, _), (f, _) in zip(rounds, floors))
+    print(f"  {label:<34}{wall:>8.2f} s {ratio:>7.2f}x the floor   "
+          f"cpu {cpu:>8.2f} s {cpu_ratio:>7.2f}x   (rounds: {each})")
 
 
 def main() -> None:
@@ -151,7 +156,7 @@ def main() -> None:
                 ones.append(cli(tmp / "repo", "--jobs", "1"))
                 alls.append(cli(tmp / "repo", "--jobs", str(cores)))
                 cached.append(cli(tmp / "repo", "--cache-dir", cache))
-            base = (min(w for w, _ in floors), min(c for _, c in floors))
+            base = (min(w for w, _ in floors), min(c for _, c in floors))   # printed
             print(f"{scripts} scripts ({sum(map(len, texts.values()))} variant texts), Chinese "
                   f"and English, with partials; best of {args.repeat} rounds; load average "
                   f"{os.getloadavg()[0]:.1f}")
@@ -160,9 +165,9 @@ def main() -> None:
             print(f"  {'  (spaCy components alone)':<34}{min(bares):>8.2f} s "
                   f"{min(bares) / base[0]:>7.2f}x the floor: without normalisation and the "
                   f"context marks")
-            row("cold, --jobs 1", ones, base)
-            row(f"cold, --jobs {cores} (all cores)", alls, base)
-            row("cached re-check, unchanged", cached, base)
+            row("cold, --jobs 1", ones, floors)
+            row(f"cold, --jobs {cores} (all cores)", alls, floors)
+            row("cached re-check, unchanged", cached, floors)
             print()
         finally:
             shutil.rmtree(tmp)
