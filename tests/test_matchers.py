@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from scriptcheck import matchers, nlp
+from scriptcheck import lang as languages, matchers, nlp
 
 EN_TEXT = ("Stop. Calm down and listen, mate! Dear Mr Smith, we wrote to you.\n\n"
            "Okay mate, calm down. Grow up. You should just grow up and pay.\n"
@@ -101,6 +101,12 @@ def test_the_token_table_reads_what_spacy_says(lang, text):
     assert table.lows == [t.lower_ for t in doc]
     sent_of = {t.i: n for n, s in enumerate(doc.sents) for t in s}
     assert table.sent == [sent_of[t.i] for t in doc]
+    clause, count = [], 0       # a clause begins at a sentence start and after a clause end
+    for t in doc:
+        count += 1 if t.is_sent_start and t.i else 0
+        clause.append(count)
+        count += t.text in languages.get(lang).clause_ends or (t.is_space and "\n" in t.text)
+    assert table.clause == clause and len(set(clause)) > len(set(table.sent))
     assert table.negated == [t._.negated for t in doc]
     assert table.quoted == [t._.quoted for t in doc]
     for char in range(len(table.text)):   # every character belongs to one token
