@@ -110,6 +110,14 @@ def check(values: dict) -> list[tuple[str, str, dict]]:
     return found
 
 
+def detect_language(text: str) -> str:
+    """`zh` when the text is mostly Han characters, else `en` (a script without a locale;
+    here, not with the NLP code: a run answered by the cache asks it too)."""
+    han = len(re.findall(r"[\u4e00-\u9fff]", text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return "zh" if han and han * 3 >= latin else "en"
+
+
 def language(locale: str | None) -> str | None:
     """`zh-CN` -> `zh`."""
     if not locale:

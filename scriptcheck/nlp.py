@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import lang as languages
+from .frontmatter import detect_language  # noqa: F401 - importable from here as before
 from .lang import Language as LangData
 
 if TYPE_CHECKING:  # spaCy is imported when a pipeline is first built, not before
@@ -473,13 +474,6 @@ def negated_after(doc: Doc, end: int) -> bool:
         return False
     after = doc[i + 1].lower_
     return after in ("be", "being", "been") or after.endswith(("ed", "en", "ght", "wn"))
-
-
-def detect_language(text: str) -> str:
-    """`zh` when the text is mostly Han characters, else `en`."""
-    han = len(re.findall(r"[\u4e00-\u9fff]", text))
-    latin = len(re.findall(r"[A-Za-z]", text))
-    return "zh" if han and han * 3 >= latin else "en"
 
 
 def pipeline(lang: str, model: str | None = None) -> Language:

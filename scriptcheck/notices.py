@@ -42,7 +42,7 @@ def to_finding(notice: Notice, lang: str, source: SourceFile | None) -> Finding:
 
 def in_own_language(notice: Notice, source: SourceFile | None) -> Finding:
     """A finding about a file no script's front matter speaks for: in the file's language."""
-    from .nlp import detect_language
+    from .frontmatter import detect_language
 
     said = re.sub(r"\{[{%#].*?[}%#]\}", "", source.text, flags=re.S) if source else ""
     return to_finding(notice, detect_language(said), source)

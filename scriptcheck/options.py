@@ -32,19 +32,18 @@ class Options:
 
 
 def effective_meta(script: "Script", options: Options) -> dict:
-    """Front matter over configured defaults over built-in defaults; locale detected if absent
-    (only then is the NLP module imported)."""
+    """Front matter over configured defaults over built-in defaults; locale detected if absent."""
     meta = dict(META_DEFAULTS)
     for pattern, values in options.defaults:
         if fnmatch(script.source.path, pattern):
             meta.update(values)
     meta.update(script.meta.values)
     if not meta.get("locale"):
-        from . import nlp
+        from .frontmatter import detect_language
 
         said = "".join(n.text for n in leaves(script.tree) if isinstance(n, Text)) \
             or script.source.text  # a broken file has no tree
-        meta["locale"] = "zh-CN" if nlp.detect_language(said) == "zh" else "en-US"
+        meta["locale"] = "zh-CN" if detect_language(said) == "zh" else "en-US"
     if not meta.get("jurisdiction"):
         meta["jurisdiction"] = default_jurisdiction(meta["locale"])
     return meta

@@ -227,20 +227,24 @@ def test_a_fully_cached_run_never_imports_spacy(tree):
     tokens = ("name: tok\nlocale: [en]\nrules:\n  - id: TOK-GROW\n    kind: forbid\n"
               "    category: x-rude\n    severity: warning\n    message: Rude.\n    match:\n"
               "      - tokens:\n          - [{LOWER: grow}, {LOWER: up}]\n")
-    tree({"a.j2": BAD_ZH, "tok.yaml": tokens})   # a token pattern is validated with spaCy
-    args = ["check", "a.j2", "--cache-dir", ".cache", *RULES, "--rules", "tok.yaml"]
+    tree({"a.j2": BAD_ZH, "tok.yaml": tokens,       # a token pattern is validated with spaCy
+          "b.j2": "明天我们就上门。\n"})              # no locale: its language is detected
+    args = ["check", "a.j2", "b.j2", "--cache-dir", ".cache", *RULES, "--rules", "tok.yaml"]
+    heavy = ["scriptcheck.nlp", "scriptcheck.lang", "scriptcheck.engine", "scriptcheck.matchers"]
     probe = ("import sys\nfrom scriptcheck import cli\n"
              f"sys.argv = ['scriptcheck', *{args!r}]\n"
              "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+             f"print('HEAVY', [m for m in {heavy!r} if m in sys.modules])\n"
              "print('SPACY', 'spacy' in sys.modules)\n")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}  # this checkout
     first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     second = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     assert "SPACY True" in first.stdout          # the first run needs the pipelines
     assert "SPACY False" in second.stdout        # the unchanged re-run does not
+    assert "HEAVY []" in second.stdout           # ... nor any of the checking code
 
     def report(out):   # the summary line ends with the time taken and the cache hits
-        return re.sub(r" \([0-9.]+ s[^)]*\)\n", "\n", out.split("SPACY")[0])
+        return re.sub(r" \([0-9.]+ s[^)]*\)\n", "\n", out.split("HEAVY")[0])
 
     assert report(first.stdout) == report(second.stdout)
-    assert "from the cache" not in first.stdout and ", 1 from the cache)" in second.stdout
+    assert "from the cache" not in first.stdout and ", 2 from the cache)" in second.stdout
