@@ -103,10 +103,9 @@ def check(scripts: list[Script], engine: Engine, job: Job, jobs: int,
 
     This process first checks one script of each language itself (`warm`), then forks the
     workers, which inherit the pipelines and the compiled rules instead of each building
-    its own.
+    its own. Should the workers fail (one dies, or cannot send its findings back), what they
+    sent stays and the rest is checked here.
     """
-    from concurrent.futures.process import BrokenProcessPool
-
     result = Checked()
     workers = workers_for(len(scripts), jobs)
     if workers > 1:
@@ -115,10 +114,10 @@ def check(scripts: list[Script], engine: Engine, job: Job, jobs: int,
             progress(len(result.findings))
         scripts = [s for s in scripts if s.source.path not in result.findings]
         try:
-            result.add(_in_workers(chunks(scripts, workers), engine, job, workers, progress))
+            _in_workers(chunks(scripts, workers), engine, job, workers, progress, result)
             return result
-        except (BrokenProcessPool, OSError):
-            pass  # no worker processes here (or one died): go on in this process
+        except (_WorkersLost, OSError):
+            scripts = [s for s in scripts if s.source.path not in result.findings]
     for chunk in chunks(scripts, 1):
         result.add(check_chunk(engine, chunk))
         if progress:
@@ -211,7 +210,8 @@ def _context():
 
 
 def _in_workers(parts: list[list[Script]], engine: Engine, job: Job, workers: int,
-                progress: Callable[[int], None] | None) -> Checked:
+                progress: Callable[[int], None] | None, into: Checked) -> None:
+    """Each share checked by a worker, its findings added to `into` as they come back."""
     global _ENGINE, _PARTS
     from concurrent.futures import ProcessPoolExecutor
 
@@ -222,14 +222,15 @@ def _in_workers(parts: list[list[Script]], engine: Engine, job: Job, workers: in
     else:                                       # a spawned worker loads and analyses anew
         start, args = _start, (job,)
         tasks = [[s.source.path for s in chunk] for chunk in parts]
-    result = Checked()
     with ProcessPoolExecutor(workers, mp_context=context, initializer=start,
                              initargs=args) as pool:
-        for part in pool.map(_work, tasks):
-            result.add(part)
-            if progress:
-                progress(len(part.findings))
-    return result
+        try:
+            for part in pool.map(_work, tasks):
+                into.add(part)
+                if progress:
+                    progress(len(part.findings))
+        except Exception as exc:   # a worker died, or could not send its findings back
+            raise _WorkersLost() from exc
 
 
 _ANALYSES: Analyses | None = None        # what an analysing worker analyses with

@@ -180,6 +180,32 @@ def _dying_share(paths: list[str]):
     os._exit(9)                 # a worker killed (out of memory, say)
 
 
+_REAL_WORK = parallel._work
+
+
+def _work_then_die(task):
+    if task:                    # a worker killed (out of memory, say)
+        os._exit(9)
+    return _REAL_WORK(task)
+
+
+def _unsendable_work(task):
+    return lambda: task         # findings that cannot be pickled back
+
+
+@pytest.mark.parametrize("work", [_work_then_die, _unsendable_work])
+def test_a_checking_worker_that_fails_loses_nothing(tree, monkeypatch, work):
+    tree(many_scripts(2 * parallel.MIN_SHARE + 4))
+    one = invoke("check", ".", "--format", "json", "--jobs", "1", *RULES)
+    checked_here: list[int] = []
+    real = parallel.check_chunk
+    monkeypatch.setattr(parallel, "check_chunk", lambda engine, scripts:
+                        checked_here.append(len(scripts)) or real(engine, scripts))
+    monkeypatch.setattr(parallel, "_work", work)
+    assert invoke("check", ".", "--format", "json", "--jobs", "2", *RULES) == one
+    assert sum(checked_here) > 2     # more than one script per language: the rest, here
+
+
 @pytest.mark.parametrize("share", [_unsendable_share, _dying_share])
 def test_a_worker_that_cannot_send_its_share_back_loses_nothing(tree, monkeypatch, share):
     tree(many_scripts(2 * parallel.MIN_SHARE + 4))
