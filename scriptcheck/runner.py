@@ -99,22 +99,23 @@ def _check(scripts: list[Script], engine: Callable[[], "Engine"], sources: dict,
                 continue
         todo.append(script)
     checked.hits = len(scripts) - len(todo)
-    ready = [s.source.path for s in todo if warmed and s.source.path in warmed.findings]
+    done = warmed.findings if warmed else {}
+    ready = [s.source.path for s in todo if s.source.path in done]
+    rest = [s for s in todo if s.source.path not in done]
     if ready:
         checked.add(warmed.only(ready))
     tick = (lambda count: progress(count, len(scripts))) if progress else None
     if tick:
         tick(checked.hits + len(ready))
-    rest = [s for s in todo if not warmed or s.source.path not in warmed.findings]
     if rest:  # only now are the NLP pipelines needed
         with _collecting(True):
             checked.add(parallel.check(rest, engine(), job, jobs, tick))
-        if cache is not None:
-            for script in todo:
-                path = script.source.path
-                if not any(f.rule == "internal-error" for f in checked.findings[path]):
-                    cache.put(keys[path], cache.files(script), checked.findings[path],
-                              checked.variants.get(path, 0))   # a crash is never cached
+    if cache is not None:
+        for script in todo:
+            path = script.source.path
+            if not any(f.rule == "internal-error" for f in checked.findings[path]):
+                cache.put(keys[path], cache.files(script), checked.findings[path],
+                          checked.variants.get(path, 0))   # a crash is never cached
     return checked
 
 

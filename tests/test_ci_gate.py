@@ -125,6 +125,32 @@ def test_a_cached_analysis_knows_the_comments_checking_reads(tree, monkeypatch):
     assert again == invoke(*args)                         # as a run without a cache reports
 
 
+def test_scripts_checked_while_templates_were_analysed_are_cached_too(tree):
+    """Scripts whose findings the warm-up found are written to the cache even when no other
+    script is left to check."""
+    from scriptcheck import runner
+    from scriptcheck.engine import Engine
+    from scriptcheck.options import Options, effective_meta
+
+    root = tree({"a.j2": ZH_BAD})
+    loaded = packs.load_all(MINI_PACKS)
+    script = template.analyze("a.j2", template.Loader([str(root)]))
+    warmed = parallel.Checked()
+    parallel.warm([script], Engine(loaded, Options(), template.Loader([str(root)])), warmed)
+    assert warmed.findings["a.j2"]
+
+    def no_engine():
+        raise AssertionError("nothing is left to check")
+
+    checked = runner._check([script], no_engine, {"a.j2": script.source}, ".cache", loaded,
+                            Options(), warmed=warmed)
+    assert checked.findings == warmed.findings
+    cache = cache_mod.Cache(".cache", loaded, Options())
+    key = cache.key(script, {"a.j2": script.source.text}, effective_meta(script, Options()))
+    hit = cache.get(key, cache.files(script))
+    assert hit is not None and hit[0] == warmed.findings["a.j2"]
+
+
 def test_jobs_in_configuration(tree):
     tree({"scriptcheck.toml": "jobs = 0\n", "a.j2": ZH_BAD})
     code, out = invoke("check", "a.j2", *RULES)
