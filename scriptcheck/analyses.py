@@ -31,8 +31,8 @@ ALLOWED = store.PLAIN | {("scriptcheck.template", "TemplateProblem"),
 
 
 class Analyses:
-    """`analyze` through a cache folder (none: every file is analysed anew); one per run (it
-    remembers what it hashed)."""
+    """Analysis through a cache folder (none: every file is analysed anew): `lookup` a script,
+    else analyse it `fresh`; one per run (it remembers what it hashed)."""
 
     def __init__(self, folder: str | None, loader: Loader, settings: tuple,
                  bundle: Bundle | None = None) -> None:
@@ -67,10 +67,6 @@ class Analyses:
             return None
         key = store.digest(self.salt, path, digest)
         return os.path.join(self.folder, key[:2], f"{key}.pickle"), key, digest
-
-    def analyze(self, path: str) -> Script:
-        """The script tree of one file, from the cache when nothing it depends on changed."""
-        return self.lookup(path) or self.fresh(path)
 
     def fresh(self, path: str) -> Script:
         """The script tree of one file analysed anew, and written to the cache."""

@@ -594,9 +594,7 @@ class Frame:
             else _whole_text
         self.within = spec.get("within")
         self.order = sorted(range(len(self.parts)), key=lambda k: self.parts[k][1])  # required first
-        self.needed = [part for part, optional in self.parts
-                       if not optional and isinstance(part, Phrases)]
-        self.needs = needs_of(self.needed)
+        self.needs = needs_of(part for part, optional in self.parts if not optional)
 
     def _close(self, a: Hit, b: Hit) -> bool:
         if a.overlaps(b):
@@ -606,7 +604,7 @@ class Frame:
     def find(self, doc: Doc) -> list[Hit]:
         """Every way the required parts line up (a few candidates per part), so that an
         exception on one pairing (a negated word) leaves another pairing to be judged."""
-        if self.needed and not self.needed[0].vocabulary.all_said(doc, self.needed):
+        if self.needs is not None and not self.needs.said(doc, [None]):
             return []   # a required part is not said: nothing else to look for
         found: list = [None] * len(self.parts)
         for k in self.order:

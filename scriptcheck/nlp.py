@@ -43,6 +43,13 @@ class Marks:
         return cls([""] * size, [False] * size, [False] * size)
 
 
+def text_kept(doc: Doc) -> str:
+    """The text a document was made from (`parse` keeps it: spaCy rebuilds `doc.text` from
+    the tokens on every access)."""
+    text = doc.user_data.get("text")
+    return doc.text if text is None else text
+
+
 def marks(doc: Doc) -> Marks:
     found = doc.user_data.get("marks")
     if found is None:
@@ -176,9 +183,7 @@ class ContextMarker:
 
         _sentence_starts(doc, self.data)
         self.lemmatise(doc)
-        text = doc.user_data.get("text")
-        if text is None:
-            text = doc.text
+        text = text_kept(doc)
         sents = [(s.start_char, s.end_char) for s in doc.sents]
         ranges = quoted_ranges(text, self.data) + reported_ranges(text, sents, self.data)
         found = marks(doc)
@@ -267,9 +272,7 @@ def _build_table(doc: Doc) -> Table:
 
     data = languages.get(doc.lang_)
     strings = doc.vocab.strings
-    text = doc.user_data.get("text")
-    if text is None:
-        text = doc.text
+    text = text_kept(doc)
     if len(doc):
         columns = doc.to_array([IDX, ORTH, LOWER, SENT_START]).T.tolist()
     else:

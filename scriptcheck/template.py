@@ -224,9 +224,12 @@ class Loader:
     def knowledge(self, paths) -> dict[str, tuple]:
         """What another loader needs to know of these parsed files without parsing them:
         path -> (text, macros, comments), each None when the file cannot be parsed."""
-        return {path: (self.source(path), self.macros(path),
-                       None if self.source(path) is None else self.comments(path))
-                for path in paths}
+        known = {}
+        for path in paths:
+            source = self.source(path)
+            known[path] = (source, self.macros(path),
+                           None if source is None else self.comments(path))
+        return known
 
     def learn(self, knowledge: dict[str, tuple]) -> None:
         """Take what `knowledge` told (of files this loader has not parsed itself)."""
